@@ -1,0 +1,1 @@
+export { ConfigError, envSchema, type KeelConfig, type LogLevel, loadConfig, logLevels, parseConfig } from './config.js';

@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import pg from 'pg';
+import type { KeelConfig } from '../config/index.js';
+import type { Log } from '../log/index.js';
+
+/** The few SQL primitives the kernel needs, on either driver. */
+export interface SqlConnection {
+  /** One statement with `$1`-style parameters. */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (simple protocol). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+export interface Database extends SqlConnection {
+  readonly kind: 'pglite' | 'postgres';
+  /** Drizzle over the same connection(s); modules use it through their repository files. */
+  readonly orm: PgDatabase<PgQueryResultHKT>;
+  /**
+   * Runs `fn` on one dedicated connection (session-level advisory locks live there).
+   * Embedded PGlite has a single connection, so this is that connection.
+   */
+  withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /** A new, unpooled connection for the caller to own (leader election). Server only. */
+  connectDedicated(): Promise<DedicatedConnection>;
+  poolStats(): PoolStats;
+  close(): Promise<void>;
+}
+
+export interface DedicatedConnection extends SqlConnection {
+  /** Backend process id, so a stale holder can be terminated. */
+  readonly backendPid: number;
+  onError(listener: (error: Error) => void): void;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  log?: Log;
+  /** A PGlite data directory dump to start from (tests reuse one prepared database). */
+  loadDataDir?: Blob | File;
+}
+
+export async function openDatabase(database: KeelConfig['database'], options: OpenOptions = {}): Promise<Database> {
+  return database.kind === 'embedded'
+    ? openPglite(database.dataDir, options)
+    : openPostgres(database.url, database.poolMax, options.log);
+}
+
+export async function openPglite(dataDir: string | null, options: OpenOptions = {}): Promise<Database> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    extensions: { vector, pg_trgm },
+  });
+  const conn: SqlConnection = {
+    async query<T>(text: string, params?: unknown[]) {
+      return (await client.query<T>(text, params)).rows;
+    },
+    async exec(sql: string) {
+      await client.exec(sql);
+    },
+  };
+  return {
+    kind: 'pglite',
+    orm: drizzlePglite(client) as unknown as PgDatabase<PgQueryResultHKT>,
+    ...conn,
+    withConnection: (fn) => fn(conn),
+    async connectDedicated() {
+      throw new Error('embedded PGlite has a single connection; dedicated connections need a PostgreSQL server');
+    },
+    poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    close: () => client.close(),
+  };
+}
+
+export async function openPostgres(url: string, poolMax: number, log?: Log): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolMax,
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client's socket error (server restart) must not crash the process: the pool drops
+  // that client and the next query opens a fresh one, which is how Keel recovers without restart.
+  pool.on('error', (error) => log?.warn({ err: error }, 'database connection lost'));
+  const query = async <T>(text: string, params?: unknown[]) => (await pool.query(text, params)).rows as T[];
+  return {
+    kind: 'postgres',
+    orm: drizzleNodePg(pool) as unknown as PgDatabase<PgQueryResultHKT>,
+    query,
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async withConnection(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        return await fn(clientConnection(client));
+      } catch (error) {
+        broken = error instanceof Error ? error : new Error(String(error));
+        throw error;
+      } finally {
+        // A client that failed mid-session may still hold session state (locks): discard it.
+        client.release(broken);
+      }
+    },
+    async connectDedicated() {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+      await client.connect();
+      const [row] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+      return {
+        ...clientConnection(client),
+        backendPid: row?.pid ?? 0,
+        onError: (listener) => client.on('error', listener),
+        close: () => client.end(),
+      };
+    },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    close: () => pool.end(),
+  };
+}
+
+function clientConnection(client: pg.ClientBase): SqlConnection {
+  return {
+    async query<T>(text: string, params?: unknown[]) {
+      return (await client.query(text, params)).rows as T[];
+    },
+    async exec(sql: string) {
+      await client.query(sql);
+    },
+  };
+}

@@ -1,0 +1,20 @@
+export {
+  type Database,
+  type DedicatedConnection,
+  type OpenOptions,
+  openDatabase,
+  openPglite,
+  openPostgres,
+  type PoolStats,
+  type SqlConnection,
+} from './database.js';
+export { detectExtensions, type ExtensionName, type ExtensionStatus, quoteIdent, wantedExtensions } from './extensions.js';
+export {
+  MIGRATION_LOCK_KEY,
+  type MigrateResult,
+  type Migration,
+  type MigrationSource,
+  migrate,
+  pendingMigrations,
+  readMigrations,
+} from './migrate.js';

@@ -1,0 +1,1 @@
+export { type ErrorCode, errorCodes, type FieldError, isDatabaseUnavailable, isKeelError, KeelError } from './errors.js';

@@ -1,0 +1,1 @@
+export { createLog, type Log, redactPaths } from './log.js';

@@ -1,0 +1,1 @@
+export { type KeelModule, type Layer, type ModuleContext, ModuleGraphError, orderModules } from './module.js';

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { KeelConfig } from '../config/index.js';
+import type { Database } from '../db/index.js';
+import type { JobDefinition, ScheduleDefinition } from '../jobs/jobs.types.js';
+import type { Log } from '../log/index.js';
+
+/** modules → shared → kernel: a module may depend only on its own layer or lower ones. */
+export type Layer = 'kernel' | 'shared' | 'module';
+const layerRank: Record<Layer, number> = { kernel: 0, shared: 1, module: 2 };
+
+/** What a module's routes and services receive; passed explicitly, never looked up globally. */
+export interface ModuleContext {
+  config: KeelConfig;
+  db: Database;
+  log: Log;
+}
+
+/** One module's declaration: its `index.ts` exports one of these. */
+export interface KeelModule {
+  name: string;
+  layer: Layer;
+  dependsOn: readonly string[];
+  /** Absolute path of the module's drizzle-kit migrations folder. */
+  migrations?: string;
+  /** The module's routes, registered as an encapsulated plugin under `prefix`. */
+  routes?: { prefix: string; plugin: (ctx: ModuleContext) => FastifyPluginAsync };
+  // biome-ignore lint/suspicious/noExplicitAny: a module lists jobs of many payload types.
+  jobs?: readonly JobDefinition<any>[];
+  // biome-ignore lint/suspicious/noExplicitAny: as above, for schedules.
+  schedules?: readonly ScheduleDefinition<any>[];
+}
+
+export class ModuleGraphError extends Error {
+  override name = 'ModuleGraphError';
+}
+
+/**
+ * Checks that every dependency exists, points down (or across the same layer), and that there are
+ * no cycles; returns the modules in dependency order (dependencies first).
+ */
+export function orderModules(modules: readonly KeelModule[]): KeelModule[] {
+  const byName = new Map<string, KeelModule>();
+  for (const m of modules) {
+    if (byName.has(m.name)) throw new ModuleGraphError(`module "${m.name}" is declared twice`);
+    byName.set(m.name, m);
+  }
+  for (const m of modules) {
+    for (const dep of m.dependsOn) {
+      const target = byName.get(dep);
+      if (!target) throw new ModuleGraphError(`module "${m.name}" depends on unknown module "${dep}"`);
+      if (layerRank[target.layer] > layerRank[m.layer]) {
+        throw new ModuleGraphError(
+          `module "${m.name}" (${m.layer}) may not depend on "${dep}" (${target.layer}): dependencies point down`,
+        );
+      }
+    }
+  }
+  const ordered: KeelModule[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (m: KeelModule, path: string[]) => {
+    const s = state.get(m.name);
+    if (s === 'done') return;
+    if (s === 'visiting') throw new ModuleGraphError(`module dependency cycle: ${[...path, m.name].join(' → ')}`);
+    state.set(m.name, 'visiting');
+    for (const dep of m.dependsOn) visit(byName.get(dep) as KeelModule, [...path, m.name]);
+    state.set(m.name, 'done');
+    ordered.push(m);
+  };
+  for (const m of modules) visit(m, []);
+  return ordered;
+}

@@ -1,0 +1,1 @@
+export { currentTrace, newTraceUuid, runWithTrace, type TraceContext, traceUuidFromHeaders } from './trace.js';

@@ -1,12 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { KeelConfig } from '../config/index.js';
 import type { Database } from '../db/index.js';
-import type { JobDefinition, ScheduleDefinition } from '../jobs/jobs.types.js';
+import type { JobDefinition, JobName, ScheduleDefinition } from '../jobs/jobs.types.js';
 import type { Log } from '../log/index.js';
 
 /** modules → shared → kernel: a module may depend only on its own layer or lower ones. */
 export type Layer = 'kernel' | 'shared' | 'module';
 const layerRank: Record<Layer, number> = { kernel: 0, shared: 1, module: 2 };
+
+/** A job definition of any registered name, each with its own payload type. */
+export type AnyJobDefinition = { [N in JobName]: JobDefinition<N> }[JobName];
+export type AnyScheduleDefinition = { [N in JobName]: ScheduleDefinition<N> }[JobName];
 
 /** What a module's routes and services receive; passed explicitly, never looked up globally. */
 export interface ModuleContext {
@@ -24,10 +28,8 @@ export interface KeelModule {
   migrations?: string;
   /** The module's routes, registered as an encapsulated plugin under `prefix`. */
   routes?: { prefix: string; plugin: (ctx: ModuleContext) => FastifyPluginAsync };
-  // biome-ignore lint/suspicious/noExplicitAny: a module lists jobs of many payload types.
-  jobs?: readonly JobDefinition<any>[];
-  // biome-ignore lint/suspicious/noExplicitAny: as above, for schedules.
-  schedules?: readonly ScheduleDefinition<any>[];
+  jobs?: readonly AnyJobDefinition[];
+  schedules?: readonly AnyScheduleDefinition[];
 }
 
 export class ModuleGraphError extends Error {

@@ -1,0 +1,112 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { KeelConfig } from '../config/index.js';
+import type { Database, Migration } from '../db/index.js';
+import { KeelError } from '../errors/index.js';
+import type { Log } from '../log/index.js';
+import { createMetrics } from '../metrics/index.js';
+import type { KeelModule } from '../module/index.js';
+import { runWithTrace, traceUuidFromHeaders } from '../trace/index.js';
+import { createRouteIndex } from './method-not-allowed.js';
+import { errorHandler, sendProblem } from './problem.js';
+import { systemRoutes } from './system.routes.js';
+
+export interface AppDeps {
+  config: KeelConfig;
+  db: Database;
+  log: Log;
+  modules: readonly KeelModule[];
+  /** Migrations this build knows, so `/ready` can tell whether the database is current. */
+  migrations: readonly Migration[];
+  queueDepths?: () => Promise<Array<{ queue: string; depth: number }>>;
+  /** True once shutdown began: `/ready` turns 503 so load balancers stop sending traffic. */
+  isShuttingDown?: () => boolean;
+  version: string;
+}
+
+export type KeelApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+
+/** The one Fastify app factory, used by `keel serve` and by tests (`app.inject()`). */
+export async function buildApp(deps: AppDeps): Promise<KeelApp> {
+  const { config, log } = deps;
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // Keel logs one line per request itself (onResponse), with the route pattern and timing.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimit,
+    // The request id *is* the trace uuid, so Fastify's own log lines and ours agree.
+    requestIdHeader: false,
+    genReqId: (req) => traceUuidFromHeaders(req.headers),
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const metrics = createMetrics({ poolStats: deps.db.poolStats, queueDepths: deps.queueDepths });
+  const routes = createRouteIndex();
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-trace-uuid', request.id);
+    runWithTrace({ traceUuid: String(request.id) }, done);
+  });
+  // Body parsing resumes on the socket's async context, which lost the trace; enter it again.
+  app.addHook('preValidation', (request, _reply, done) => {
+    runWithTrace({ traceUuid: String(request.id) }, done);
+  });
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? '(unmatched)';
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
+    if (route !== '/metrics' && route !== '/health') {
+      log.info(
+        { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        'request',
+      );
+    }
+    done();
+  });
+
+  app.setErrorHandler(errorHandler(log));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routes.allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        request,
+        reply,
+        new KeelError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`),
+      );
+    }
+    return sendProblem(request, reply, new KeelError('not_found', `No route ${request.method} ${path}.`));
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Keel API', version: deps.version, description: 'Keel: one platform, four products.' },
+      servers: [{ url: config.publicUrl }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  await app.register(systemRoutes, { deps, metrics });
+  for (const module of deps.modules) {
+    if (!module.routes) continue;
+    await app.register(module.routes.plugin({ config, db: deps.db, log: log.child({ module: module.name }) }), {
+      prefix: module.routes.prefix,
+    });
+  }
+  return app;
+}

@@ -1,0 +1,99 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { pendingMigrations } from '../db/index.js';
+import { isDatabaseUnavailable } from '../errors/index.js';
+import type { Metrics } from '../metrics/index.js';
+import type { AppDeps } from './app.js';
+import { problemContentType, problemType } from './problem.js';
+
+const readySchema = z.object({
+  status: z.enum(['ready', 'not_ready']),
+  checks: z.object({
+    database: z.enum(['ok', 'unavailable']),
+    migrations: z.enum(['current', 'pending', 'unknown']),
+    shutting_down: z.boolean(),
+  }),
+  pending_migrations: z.array(z.string()),
+});
+
+/** Liveness, readiness, metrics and the OpenAPI document: the routes every process serves. */
+export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metrics }> = async (app, { deps, metrics }) => {
+  // Migrations never un-apply, so once current there is no need to ask again.
+  let migrationsCurrent = false;
+
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness: the process is up and serving',
+        response: { 200: z.object({ status: z.literal('ok'), version: z.string(), uptime_s: z.number() }) },
+      },
+    },
+    async () => ({ status: 'ok' as const, version: deps.version, uptime_s: Math.round(process.uptime()) }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness: the database answers and every migration of this build is applied',
+        response: { 200: readySchema, 503: readySchema },
+      },
+    },
+    async (_request, reply) => {
+      const shuttingDown = deps.isShuttingDown?.() ?? false;
+      let database: 'ok' | 'unavailable' = 'ok';
+      let migrations: 'current' | 'pending' | 'unknown' = migrationsCurrent ? 'current' : 'unknown';
+      let pending: string[] = [];
+      try {
+        if (migrationsCurrent) {
+          await deps.db.query('select 1');
+        } else {
+          pending = (await pendingMigrations(deps.db, [...deps.migrations])).map((m) => `${m.module}/${m.tag}`);
+          migrations = pending.length === 0 ? 'current' : 'pending';
+          migrationsCurrent = pending.length === 0;
+        }
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) deps.log.warn({ err: error }, 'readiness check failed');
+        database = 'unavailable';
+      }
+      const ready = database === 'ok' && migrations === 'current' && !shuttingDown;
+      const body = {
+        status: ready ? ('ready' as const) : ('not_ready' as const),
+        checks: { database, migrations, shutting_down: shuttingDown },
+        pending_migrations: pending,
+      };
+      return reply.code(ready ? 200 : 503).send(body);
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { schema: { tags: ['system'], summary: 'Prometheus metrics', hide: false } },
+    async (_request, reply) => {
+      try {
+        const text = await metrics.registry.metrics();
+        return reply.type(metrics.registry.contentType).send(text);
+      } catch (error) {
+        // A gauge that reads the database fails while it is down; the scrape must still answer.
+        deps.log.warn({ err: error }, 'metrics collection failed');
+        return reply
+          .code(503)
+          .type(problemContentType)
+          .send(
+            JSON.stringify({
+              type: problemType('db_unavailable'),
+              title: 'Database unavailable',
+              status: 503,
+              detail: 'Metrics could not be collected.',
+              code: 'db_unavailable',
+            }),
+          );
+      }
+    },
+  );
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+};

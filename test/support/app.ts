@@ -1,0 +1,30 @@
+import { parseConfig } from '../../src/kernel/config/index.js';
+import type { Database } from '../../src/kernel/db/index.js';
+import { readMigrations } from '../../src/kernel/db/index.js';
+import { buildApp, type KeelApp } from '../../src/kernel/http/index.js';
+import { createLog, type Log } from '../../src/kernel/log/index.js';
+import type { KeelModule } from '../../src/kernel/module/index.js';
+import { allModules, migrationSources } from '../../src/modules.js';
+
+export interface TestAppOptions {
+  db: Database;
+  modules?: readonly KeelModule[];
+  log?: Log;
+  env?: Record<string, string>;
+  isShuttingDown?: () => boolean;
+}
+
+/** The real app over a test database; close it with `app.close()`. */
+export async function buildTestApp(options: TestAppOptions): Promise<KeelApp> {
+  const config = parseConfig({ DATABASE_URL: 'memory://', LOG_LEVEL: 'silent', ...options.env });
+  const modules = options.modules ?? allModules;
+  return buildApp({
+    config,
+    db: options.db,
+    log: options.log ?? createLog({ svc: 'test', level: 'silent' }),
+    modules,
+    migrations: readMigrations(migrationSources(allModules)),
+    isShuttingDown: options.isShuttingDown,
+    version: 'test',
+  });
+}

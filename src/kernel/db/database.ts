@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { KeelConfig } from '../config/index.js';
 import type { Log } from '../log/index.js';
+import { acquireEmbeddedLock } from './embedded-lock.js';
 
 /** The few SQL primitives the kernel needs, on either driver. */
 export interface SqlConnection {
@@ -58,12 +59,19 @@ export async function openDatabase(database: KeelConfig['database'], options: Op
 }
 
 export async function openPglite(dataDir: string | null, options: OpenOptions = {}): Promise<Database> {
-  if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({
-    ...(dataDir ? { dataDir } : {}),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    extensions: { vector, pg_trgm },
-  });
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const release = dataDir ? acquireEmbeddedLock(dataDir) : () => undefined;
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      ...(dataDir ? { dataDir } : {}),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      extensions: { vector, pg_trgm },
+    });
+  } catch (error) {
+    release();
+    throw error;
+  }
   const conn: SqlConnection = {
     async query<T>(text: string, params?: unknown[]) {
       return (await client.query<T>(text, params)).rows;
@@ -81,7 +89,13 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
       throw new Error('embedded PGlite has a single connection; dedicated connections need a PostgreSQL server');
     },
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
-    close: () => client.close(),
+    async close() {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
   };
 }
 

@@ -18,3 +18,4 @@ export {
   pendingMigrations,
   readMigrations,
 } from './migrate.js';
+export { EmbeddedDatabaseBusyError, embeddedLockHolder } from './embedded-lock.js';

@@ -17,7 +17,6 @@ export const errorCodes = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   db_unavailable: { status: 503, title: 'Database unavailable' },
-  not_ready: { status: 503, title: 'Not ready' },
   shutting_down: { status: 503, title: 'Shutting down' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

@@ -219,6 +219,9 @@ describe('readiness before migrations', () => {
       const res = await app.inject({ method: 'GET', url: '/ready' });
       expect(res.statusCode).toBe(503);
       expect(res.json().checks.shutting_down).toBe(true);
+      const other = await app.inject({ method: 'GET', url: '/openapi.json' });
+      expect(other.statusCode).toBe(503);
+      expect(other.json()).toMatchObject({ code: 'shutting_down', status: 503 });
     } finally {
       await app.close();
       await t.drop();

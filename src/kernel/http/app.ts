@@ -45,7 +45,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     // The request id *is* the trace uuid, so Fastify's own log lines and ours agree.
     requestIdHeader: false,
     genReqId: (req) => traceUuidFromHeaders(req.headers),
-    return503OnClosing: true,
+    // Keel answers requests that arrive while draining itself, as problem+json (below).
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -55,8 +56,14 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   const routes = createRouteIndex();
   app.addHook('onRoute', (route) => routes.add(route.method, route.url));
 
+  const probes = new Set(['/health', '/ready', '/metrics']);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-trace-uuid', request.id);
+    if (deps.isShuttingDown?.() && !probes.has(request.routeOptions.url ?? '')) {
+      reply.header('connection', 'close');
+      sendProblem(request, reply, new KeelError('shutting_down', 'This instance is shutting down; retry on another.'));
+      return;
+    }
     runWithTrace({ traceUuid: String(request.id) }, done);
   });
   // Body parsing resumes on the socket's async context, which lost the trace; enter it again.

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type Database, migrate, openPglite, openPostgres, readMigrations } from '../../src/kernel/db/index.js';
 import { allModules, migrationSources } from '../../src/modules.js';
 
@@ -27,9 +29,18 @@ export const testDatabases: TestDatabase[] = [
 
 export const hasServer = serverUrl !== undefined;
 
+let template: Blob | undefined;
+
+/** An in-memory PGlite; migrated ones start from the prepared template (see global-setup.ts). */
 export async function openPgliteTestDatabase(options: { migrate?: boolean } = {}): Promise<OpenedTestDatabase> {
-  const db = await openPglite(null);
-  if (options.migrate !== false) await migrate(db, readMigrations(migrationSources(allModules)));
+  if (options.migrate === false) {
+    const db = await openPglite(null);
+    return { db, url: undefined, drop: () => db.close() };
+  }
+  template ??= new Blob([readFileSync(inject('pgliteTemplate'))]);
+  const db = await openPglite(null, { loadDataDir: template });
+  // The template is current by construction; this proves it and costs one query.
+  await migrate(db, readMigrations(migrationSources(allModules)));
   return { db, url: undefined, drop: () => db.close() };
 }
 

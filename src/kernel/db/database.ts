@@ -36,6 +36,8 @@ export interface Database extends SqlConnection {
   /** A new, unpooled connection for the caller to own (leader election). Server only. */
   connectDedicated(): Promise<DedicatedConnection>;
   poolStats(): PoolStats;
+  /** Embedded only: a tarball of the data directory (tests start from a prepared one). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
       throw new Error('embedded PGlite has a single connection; dedicated connections need a PostgreSQL server');
     },
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
+    dumpDataDir: () => client.dumpDataDir('none'),
     async close() {
       try {
         await client.close();

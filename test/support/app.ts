@@ -1,10 +1,22 @@
+import { randomBytes } from 'node:crypto';
 import { parseConfig } from '../../src/kernel/config/index.js';
+import { createKeyRing, hmacKeyFrom, type Secrets } from '../../src/kernel/crypto/index.js';
+
 import type { Database } from '../../src/kernel/db/index.js';
 import { readMigrations } from '../../src/kernel/db/index.js';
 import { buildApp, type KeelApp } from '../../src/kernel/http/index.js';
 import { createLog, type Log } from '../../src/kernel/log/index.js';
 import type { KeelModule } from '../../src/kernel/module/index.js';
-import { allModules, migrationSources } from '../../src/modules.js';
+import { allModules, encryptedColumnsOf, migrationSources } from '../../src/modules.js';
+
+/** Fresh random keys, as an operator would configure them. */
+export function testSecrets(): Secrets {
+  return {
+    ring: createKeyRing([{ id: 'test1', key: randomBytes(32) }]),
+    hmacKey: hmacKeyFrom(randomBytes(32)),
+    source: 'env',
+  };
+}
 
 export interface TestAppOptions {
   db: Database;
@@ -21,6 +33,8 @@ export async function buildTestApp(options: TestAppOptions): Promise<KeelApp> {
   return buildApp({
     config,
     db: options.db,
+    secrets: testSecrets(),
+    encryptedColumns: encryptedColumnsOf(modules),
     log: options.log ?? createLog({ svc: 'test', level: 'silent' }),
     modules,
     migrations: readMigrations(migrationSources(allModules)),

@@ -2,7 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { type Database, migrate, openPglite, openPostgres, readMigrations } from '../../src/kernel/db/index.js';
+import {
+  type Database,
+  migrate,
+  openPglite,
+  openPostgres,
+  readMigrations,
+} from '../../src/kernel/db/index.js';
 import { allModules, migrationSources } from '../../src/modules.js';
 
 export interface TestDatabase {
@@ -32,7 +38,9 @@ export const hasServer = serverUrl !== undefined;
 let template: Blob | undefined;
 
 /** An in-memory PGlite; migrated ones start from the prepared template (see global-setup.ts). */
-export async function openPgliteTestDatabase(options: { migrate?: boolean } = {}): Promise<OpenedTestDatabase> {
+export async function openPgliteTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<OpenedTestDatabase> {
   if (options.migrate === false) {
     const db = await openPglite(null);
     return { db, url: undefined, drop: () => db.close() };
@@ -45,7 +53,9 @@ export async function openPgliteTestDatabase(options: { migrate?: boolean } = {}
 }
 
 /** Creates a uniquely named database on the server, opens it and migrates it. */
-export async function openServerTestDatabase(options: { migrate?: boolean } = {}): Promise<OpenedTestDatabase> {
+export async function openServerTestDatabase(
+  options: { migrate?: boolean } = {},
+): Promise<OpenedTestDatabase> {
   const { url, drop: dropDatabase } = await createServerDatabase();
   const db = await openPostgres(url, 10);
   if (options.migrate !== false) await migrate(db, readMigrations(migrationSources(allModules)));

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import pg from 'pg';
 import type { KeelConfig } from '../config/index.js';
@@ -54,7 +54,10 @@ export interface OpenOptions {
   loadDataDir?: Blob | File;
 }
 
-export async function openDatabase(database: KeelConfig['database'], options: OpenOptions = {}): Promise<Database> {
+export async function openDatabase(
+  database: KeelConfig['database'],
+  options: OpenOptions = {},
+): Promise<Database> {
   return database.kind === 'embedded'
     ? openPglite(database.dataDir, options)
     : openPostgres(database.url, database.poolMax, options.log);
@@ -88,7 +91,9 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
     ...conn,
     withConnection: (fn) => fn(conn),
     async connectDedicated() {
-      throw new Error('embedded PGlite has a single connection; dedicated connections need a PostgreSQL server');
+      throw new Error(
+        'embedded PGlite has a single connection; dedicated connections need a PostgreSQL server',
+      );
     },
     poolStats: () => ({ total: 1, idle: 1, waiting: 0 }),
     dumpDataDir: () => client.dumpDataDir('none'),
@@ -135,8 +140,16 @@ export async function openPostgres(url: string, poolMax: number, log?: Log): Pro
     },
     async connectDedicated() {
       const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-      await client.connect();
-      const [row] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+      // Until the caller attaches its own listener, an 'error' event must not crash the process.
+      client.on('error', (error) => log?.debug({ err: error }, 'dedicated connection error'));
+      let row: { pid: number } | undefined;
+      try {
+        await client.connect();
+        [row] = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows;
+      } catch (error) {
+        await client.end().catch(() => undefined);
+        throw error;
+      }
       return {
         ...clientConnection(client),
         backendPid: row?.pid ?? 0,

@@ -8,7 +8,14 @@ export {
   type PoolStats,
   type SqlConnection,
 } from './database.js';
-export { detectExtensions, type ExtensionName, type ExtensionStatus, quoteIdent, wantedExtensions } from './extensions.js';
+export { EmbeddedDatabaseBusyError, embeddedLockHolder } from './embedded-lock.js';
+export {
+  detectExtensions,
+  type ExtensionName,
+  type ExtensionStatus,
+  quoteIdent,
+  wantedExtensions,
+} from './extensions.js';
 export {
   MIGRATION_LOCK_KEY,
   type MigrateResult,
@@ -18,4 +25,3 @@ export {
   pendingMigrations,
   readMigrations,
 } from './migrate.js';
-export { EmbeddedDatabaseBusyError, embeddedLockHolder } from './embedded-lock.js';

@@ -15,7 +15,9 @@ describe.each(testDatabases)('migrations on $kind', (target) => {
     const t = await target.open({ migrate: false });
     opened.push(t.drop);
     const first = await migrate(t.db, migrations);
-    expect(first.applied.map((a) => `${a.module}/${a.tag}`)).toEqual(migrations.map((m) => `${m.module}/${m.tag}`));
+    expect(first.applied.map((a) => `${a.module}/${a.tag}`)).toEqual(
+      migrations.map((m) => `${m.module}/${m.tag}`),
+    );
     const second = await migrate(t.db, migrations);
     expect(second.applied).toEqual([]);
     expect(await pendingMigrations(t.db, migrations)).toEqual([]);
@@ -37,10 +39,17 @@ describe.each(testDatabases)('migrations on $kind', (target) => {
     opened.push(t.drop);
     const broken = [
       ...migrations,
-      { module: 'test', tag: '0001_broken', hash: 'x', statements: ['create table kernel.half (id int)', 'select 1/0'] },
+      {
+        module: 'test',
+        tag: '0001_broken',
+        hash: 'x',
+        statements: ['create table kernel.half (id int)', 'select 1/0'],
+      },
     ];
     await expect(migrate(t.db, broken)).rejects.toThrow(/0001_broken failed/);
-    const [half] = await t.db.query<{ present: boolean }>("select to_regclass('kernel.half') is not null as present");
+    const [half] = await t.db.query<{ present: boolean }>(
+      "select to_regclass('kernel.half') is not null as present",
+    );
     expect(half?.present).toBe(false);
     expect(await pendingMigrations(t.db, broken)).toHaveLength(1);
   });
@@ -51,6 +60,7 @@ describe.each(testDatabases)('migrations on $kind', (target) => {
     const { extensions } = await migrate(t.db, migrations);
     const trgm = extensions.find((e) => e.name === 'pg_trgm');
     expect(trgm?.version).toMatch(/^\d+\.\d+/);
-    if (target.kind === 'pglite') expect(extensions.find((e) => e.name === 'vector')?.version).toMatch(/^0\.8/);
+    if (target.kind === 'pglite')
+      expect(extensions.find((e) => e.name === 'vector')?.version).toMatch(/^0\.8/);
   });
 });

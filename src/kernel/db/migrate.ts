@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Log } from '../log/index.js';
 import type { Database, SqlConnection } from './database.js';
-import { ensureExtensions, type ExtensionStatus } from './extensions.js';
+import { type ExtensionStatus, ensureExtensions } from './extensions.js';
 
 /** One module's drizzle-kit migration folder (`meta/_journal.json` + `<tag>.sql`). */
 export interface MigrationSource {
@@ -42,7 +42,9 @@ export function readMigrations(sources: MigrationSource[]): Migration[] {
   for (const source of sources) {
     const journalPath = join(source.dir, 'meta', '_journal.json');
     if (!existsSync(journalPath)) continue;
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ idx: number; tag: string }> };
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as {
+      entries: Array<{ idx: number; tag: string }>;
+    };
     for (const entry of [...journal.entries].sort((a, b) => a.idx - b.idx)) {
       const sql = readFileSync(join(source.dir, `${entry.tag}.sql`), 'utf8');
       migrations.push({
@@ -84,11 +86,10 @@ export async function migrate(db: Database, migrations: Migration[], log?: Log):
         await conn.exec('begin');
         try {
           for (const statement of migration.statements) await conn.exec(statement);
-          await conn.query('insert into keel_meta.schema_migrations (module, tag, hash) values ($1, $2, $3)', [
-            migration.module,
-            migration.tag,
-            migration.hash,
-          ]);
+          await conn.query(
+            'insert into keel_meta.schema_migrations (module, tag, hash) values ($1, $2, $3)',
+            [migration.module, migration.tag, migration.hash],
+          );
           await conn.exec('commit');
         } catch (error) {
           await conn.exec('rollback');

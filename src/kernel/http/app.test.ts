@@ -85,9 +85,17 @@ describe('http app', () => {
     });
     expect(fromParent.headers['x-trace-uuid']).toBe('4bf92f35-77b3-4da6-a3ce-929d0e0e4736');
     const given = '0b6f1f2e-8d5c-4c1a-9b7e-2f3a4b5c6d7e';
-    const fromHeader = await app.inject({ method: 'GET', url: '/health', headers: { 'x-trace-uuid': given } });
+    const fromHeader = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-trace-uuid': given },
+    });
     expect(fromHeader.headers['x-trace-uuid']).toBe(given);
-    const malformed = await app.inject({ method: 'GET', url: '/health', headers: { 'x-trace-uuid': 'x; drop' } });
+    const malformed = await app.inject({
+      method: 'GET',
+      url: '/health',
+      headers: { 'x-trace-uuid': 'x; drop' },
+    });
     expect(malformed.headers['x-trace-uuid']).not.toBe('x; drop');
   });
 
@@ -102,7 +110,14 @@ describe('http app', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ name: 'a', count: 1, trace: given });
     const line = lines.map((l) => JSON.parse(l)).find((l) => l.trace === given && l.msg === 'request');
-    expect(line).toMatchObject({ svc: 'test', lvl: 'info', route: '/api/echo/echo', status: 200, id: null, repo: null });
+    expect(line).toMatchObject({
+      svc: 'test',
+      lvl: 'info',
+      route: '/api/echo/echo',
+      status: 200,
+      id: null,
+      repo: null,
+    });
     expect(typeof line.ts).toBe('string');
   });
 
@@ -110,7 +125,12 @@ describe('http app', () => {
     const res = await app.inject({ method: 'GET', url: '/nope?x=1' });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ status: 404, code: 'not_found', instance: '/nope', type: 'urn:keel:problem:not_found' });
+    expect(res.json()).toMatchObject({
+      status: 404,
+      code: 'not_found',
+      instance: '/nope',
+      type: 'urn:keel:problem:not_found',
+    });
     expect(res.json().trace_uuid).toBe(res.headers['x-trace-uuid']);
   });
 
@@ -154,7 +174,11 @@ describe('http app', () => {
   });
 
   it('answers invalid fields with 400 naming each field and the reason', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/echo/echo', payload: { name: '', count: 11.5 } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/echo/echo',
+      payload: { name: '', count: 11.5 },
+    });
     expect(res.statusCode).toBe(400);
     const body = res.json();
     expect(body.code).toBe('validation_failed');
@@ -170,7 +194,9 @@ describe('http app', () => {
     expect(boom.statusCode).toBe(500);
     expect(boom.json().code).toBe('internal');
     expect(boom.body).not.toContain('secret internal detail');
-    const logged = lines.map((l) => JSON.parse(l)).find((l) => l.trace === boom.headers['x-trace-uuid'] && l.lvl === 'error');
+    const logged = lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l.trace === boom.headers['x-trace-uuid'] && l.lvl === 'error');
     expect(logged?.err?.message).toBe('secret internal detail');
   });
 
@@ -191,7 +217,9 @@ describe('http app', () => {
     await app.inject({ method: 'GET', url: '/ready' });
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
-    expect(res.body).toMatch(/keel_http_request_duration_seconds_count\{method="GET",route="\/ready",status_code="200"\} \d+/);
+    expect(res.body).toMatch(
+      /keel_http_request_duration_seconds_count\{method="GET",route="\/ready",status_code="200"\} \d+/,
+    );
     expect(res.body).toMatch(/keel_db_pool_connections\{state="total"\} 1/);
     expect(res.body).toMatch(/keel_process_resident_memory_bytes \d+/);
   });

@@ -1,6 +1,6 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -8,21 +8,16 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import type { KeelConfig } from '../config/index.js';
-import type { Database, Migration } from '../db/index.js';
+import type { Migration } from '../db/index.js';
 import { KeelError } from '../errors/index.js';
-import type { Log } from '../log/index.js';
 import { createMetrics } from '../metrics/index.js';
-import type { KeelModule } from '../module/index.js';
+import type { KeelModule, ModuleContext } from '../module/index.js';
 import { runWithTrace, traceUuidFromHeaders } from '../trace/index.js';
 import { createRouteIndex } from './method-not-allowed.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { systemRoutes } from './system.routes.js';
 
-export interface AppDeps {
-  config: KeelConfig;
-  db: Database;
-  log: Log;
+export interface AppDeps extends ModuleContext {
   modules: readonly KeelModule[];
   /** Migrations this build knows, so `/ready` can tell whether the database is current. */
   migrations: readonly Migration[];
@@ -32,7 +27,13 @@ export interface AppDeps {
   version: string;
 }
 
-export type KeelApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, ZodTypeProvider>;
+export type KeelApp = FastifyInstance<
+  Server,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** The one Fastify app factory, used by `keel serve` and by tests (`app.inject()`). */
 export async function buildApp(deps: AppDeps): Promise<KeelApp> {
@@ -61,7 +62,11 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     reply.header('x-trace-uuid', request.id);
     if (deps.isShuttingDown?.() && !probes.has(request.routeOptions.url ?? '')) {
       reply.header('connection', 'close');
-      sendProblem(request, reply, new KeelError('shutting_down', 'This instance is shutting down; retry on another.'));
+      sendProblem(
+        request,
+        reply,
+        new KeelError('shutting_down', 'This instance is shutting down; retry on another.'),
+      );
       return;
     }
     runWithTrace({ traceUuid: String(request.id) }, done);
@@ -73,10 +78,18 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';
     const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, seconds);
+    metrics.httpDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      seconds,
+    );
     if (route !== '/metrics' && route !== '/health') {
       log.info(
-        { method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+        {
+          method: request.method,
+          route,
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime * 10) / 10,
+        },
         'request',
       );
     }
@@ -92,7 +105,10 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
       return sendProblem(
         request,
         reply,
-        new KeelError('method_not_allowed', `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`),
+        new KeelError(
+          'method_not_allowed',
+          `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+        ),
       );
     }
     return sendProblem(request, reply, new KeelError('not_found', `No route ${request.method} ${path}.`));
@@ -111,7 +127,14 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   await app.register(systemRoutes, { deps, metrics });
   for (const module of deps.modules) {
     if (!module.routes) continue;
-    await app.register(module.routes.plugin({ config, db: deps.db, log: log.child({ module: module.name }) }), {
+    const context: ModuleContext = {
+      config,
+      db: deps.db,
+      log: log.child({ module: module.name }),
+      secrets: deps.secrets,
+      encryptedColumns: deps.encryptedColumns,
+    };
+    await app.register(module.routes.plugin(context), {
       prefix: module.routes.prefix,
     });
   }

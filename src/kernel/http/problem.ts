@@ -1,6 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { type ErrorCode, errorCodes, type FieldError, isDatabaseUnavailable, KeelError } from '../errors/index.js';
+import {
+  type ErrorCode,
+  errorCodes,
+  type FieldError,
+  isDatabaseUnavailable,
+  KeelError,
+} from '../errors/index.js';
 import type { Log } from '../log/index.js';
 
 /** RFC 9457 problem details, plus Keel's stable `code`, the trace and field errors. */
@@ -54,7 +60,9 @@ export function toKeelError(error: unknown): KeelError {
     return new KeelError('validation_failed', summary, { details: { errors } });
   }
   if (isDatabaseUnavailable(error)) {
-    return new KeelError('db_unavailable', 'The database is unavailable; try again shortly.', { cause: error });
+    return new KeelError('db_unavailable', 'The database is unavailable; try again shortly.', {
+      cause: error,
+    });
   }
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
@@ -78,7 +86,8 @@ export function toKeelError(error: unknown): KeelError {
     });
   }
   if (status === 413) return new KeelError('payload_too_large', 'The request body is too large.');
-  if (status === 415) return new KeelError('unsupported_media_type', fastifyError.message ?? 'Unsupported media type.');
+  if (status === 415)
+    return new KeelError('unsupported_media_type', fastifyError.message ?? 'Unsupported media type.');
   if (status !== undefined && status >= 400 && status < 500) {
     return new KeelError('bad_request', fastifyError.message ?? 'Bad request.');
   }
@@ -91,7 +100,10 @@ export function errorHandler(log: Log) {
   return function keelErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply) {
     const keelError = toKeelError(error);
     if (keelError.status >= 500) {
-      log.error({ err: keelError.cause ?? keelError, code: keelError.code, url: request.url }, 'request failed');
+      log.error(
+        { err: keelError.cause ?? keelError, code: keelError.code, url: request.url },
+        'request failed',
+      );
     }
     return sendProblem(request, reply, keelError);
   };

@@ -17,7 +17,10 @@ const readySchema = z.object({
 });
 
 /** Liveness, readiness, metrics and the OpenAPI document: the routes every process serves. */
-export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metrics }> = async (app, { deps, metrics }) => {
+export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metrics }> = async (
+  app,
+  { deps, metrics },
+) => {
   // Migrations never un-apply, so once current there is no need to ask again.
   let migrationsCurrent = false;
 
@@ -51,7 +54,9 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metri
         if (migrationsCurrent) {
           await deps.db.query('select 1');
         } else {
-          pending = (await pendingMigrations(deps.db, [...deps.migrations])).map((m) => `${m.module}/${m.tag}`);
+          pending = (await pendingMigrations(deps.db, [...deps.migrations])).map(
+            (m) => `${m.module}/${m.tag}`,
+          );
           migrations = pending.length === 0 ? 'current' : 'pending';
           migrationsCurrent = pending.length === 0;
         }

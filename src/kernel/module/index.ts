@@ -1,1 +1,1 @@
-export { type AnyJobDefinition, type AnyScheduleDefinition, type KeelModule, type Layer, type ModuleContext, ModuleGraphError, orderModules } from './module.js';
+export { type KeelModule, type Layer, type ModuleContext, ModuleGraphError, orderModules } from './module.js';

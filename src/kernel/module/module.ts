@@ -1,22 +1,22 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { KeelConfig } from '../config/index.js';
+import type { EncryptedColumn, Secrets } from '../crypto/index.js';
 import type { Database } from '../db/index.js';
-import type { JobDefinition, JobName, ScheduleDefinition } from '../jobs/jobs.types.js';
+import type { AnyJobDefinition, AnyScheduleDefinition } from '../jobs/jobs.types.js';
 import type { Log } from '../log/index.js';
 
 /** modules → shared → kernel: a module may depend only on its own layer or lower ones. */
 export type Layer = 'kernel' | 'shared' | 'module';
 const layerRank: Record<Layer, number> = { kernel: 0, shared: 1, module: 2 };
 
-/** A job definition of any registered name, each with its own payload type. */
-export type AnyJobDefinition = { [N in JobName]: JobDefinition<N> }[JobName];
-export type AnyScheduleDefinition = { [N in JobName]: ScheduleDefinition<N> }[JobName];
-
 /** What a module's routes and services receive; passed explicitly, never looked up globally. */
 export interface ModuleContext {
   config: KeelConfig;
   db: Database;
   log: Log;
+  secrets: Secrets;
+  /** Every module's encrypted columns (key rotation walks them). */
+  encryptedColumns: readonly EncryptedColumn[];
 }
 
 /** One module's declaration: its `index.ts` exports one of these. */
@@ -28,8 +28,11 @@ export interface KeelModule {
   migrations?: string;
   /** The module's routes, registered as an encapsulated plugin under `prefix`. */
   routes?: { prefix: string; plugin: (ctx: ModuleContext) => FastifyPluginAsync };
-  jobs?: readonly AnyJobDefinition[];
+  /** The module's job handlers, built with their dependencies. */
+  jobs?: (ctx: ModuleContext) => readonly AnyJobDefinition[];
   schedules?: readonly AnyScheduleDefinition[];
+  /** Text columns of this module's tables that hold ciphertexts (see kernel/crypto). */
+  encryptedColumns?: readonly EncryptedColumn[];
 }
 
 export class ModuleGraphError extends Error {
@@ -62,7 +65,8 @@ export function orderModules(modules: readonly KeelModule[]): KeelModule[] {
   const visit = (m: KeelModule, path: string[]) => {
     const s = state.get(m.name);
     if (s === 'done') return;
-    if (s === 'visiting') throw new ModuleGraphError(`module dependency cycle: ${[...path, m.name].join(' → ')}`);
+    if (s === 'visiting')
+      throw new ModuleGraphError(`module dependency cycle: ${[...path, m.name].join(' → ')}`);
     state.set(m.name, 'visiting');
     for (const dep of m.dependsOn) visit(byName.get(dep) as KeelModule, [...path, m.name]);
     state.set(m.name, 'done');

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
+import { keyRotationJob } from './kernel/crypto/index.js';
 import type { MigrationSource } from './kernel/db/index.js';
+import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
 import type { KeelModule } from './kernel/module/index.js';
 import { orderModules } from './kernel/module/index.js';
 
@@ -9,6 +11,11 @@ export const kernelModule: KeelModule = {
   layer: 'kernel',
   dependsOn: [],
   migrations: fileURLToPath(new URL('./kernel/migrations', import.meta.url)),
+  jobs: (ctx) => [
+    keyRotationJob({ db: ctx.db, ring: ctx.secrets.ring, columns: ctx.encryptedColumns }),
+    pruneNodesJob(ctx.db),
+  ],
+  schedules: [pruneNodesSchedule],
 };
 
 /**
@@ -16,6 +23,10 @@ export const kernelModule: KeelModule = {
  * here, and `orderModules` checks that dependencies point down and have no cycles.
  */
 export const allModules: readonly KeelModule[] = orderModules([kernelModule]);
+
+export function encryptedColumnsOf(modules: readonly KeelModule[]) {
+  return modules.flatMap((m) => m.encryptedColumns ?? []);
+}
 
 export function migrationSources(modules: readonly KeelModule[]): MigrationSource[] {
   return modules.flatMap((m) => (m.migrations ? [{ module: m.name, dir: m.migrations }] : []));

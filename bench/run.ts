@@ -1,0 +1,40 @@
+import { writeFileSync } from 'node:fs';
+import { httpBench } from './http.bench.js';
+import { startupBench } from './startup.bench.js';
+import { type BenchResult, machine } from './support.js';
+
+/** `npm run bench`: runs every benchmark, prints a table, rewrites docs/benchmarks.md. */
+const benches: Array<() => Promise<BenchResult>> = [startupBench, httpBench];
+const only = process.argv.slice(2);
+
+const results: BenchResult[] = [];
+for (const bench of benches) {
+  if (only.length > 0 && !only.some((o) => bench.name.toLowerCase().includes(o))) continue;
+  process.stderr.write(`running ${bench.name}…\n`);
+  const result = await bench();
+  results.push(result);
+  for (const row of result.rows) {
+    const verdict = row.pass === undefined ? '' : row.pass ? '  ok' : '  MISSED';
+    process.stdout.write(
+      `${result.name.padEnd(14)} ${row.measure.padEnd(42)} ${row.value.padEnd(30)} ${row.target ?? ''}${verdict}\n`,
+    );
+  }
+}
+
+if (only.length === 0) {
+  const date = new Date().toISOString().slice(0, 10);
+  const sections = results.map(
+    (r) =>
+      `## ${r.name}\n\n${r.method}\n\n| measure | value | target | |\n|---|---|---|---|\n${r.rows
+        .map(
+          (row) =>
+            `| ${row.measure} | ${row.value} | ${row.target ?? ''} | ${row.pass === undefined ? '' : row.pass ? 'met' : '**missed**'} |`,
+        )
+        .join('\n')}\n`,
+  );
+  writeFileSync(
+    new URL('../docs/benchmarks.md', import.meta.url),
+    `# Benchmarks\n\nWritten by \`npm run bench\` (bench/run.ts) — do not edit by hand.\n\n- date: ${date}\n- machine: ${machine()}\n- note: the machine is shared; compare ratios measured in the same run, not absolute figures across runs.\n\n${sections.join('\n')}`,
+  );
+  process.stdout.write('\nwrote docs/benchmarks.md\n');
+}

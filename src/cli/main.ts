@@ -1,0 +1,64 @@
+import { ConfigError } from '../kernel/config/index.js';
+import { EmbeddedDatabaseBusyError } from '../kernel/db/index.js';
+import { type Command, helpText, parseCommandArgs, UsageError } from './command.js';
+import { doctorCommand } from './commands/doctor.js';
+import { keysCommand } from './commands/keys.js';
+import { migrateCommand } from './commands/migrate.js';
+import { serveCommand } from './commands/serve.js';
+import { versionCommand } from './commands/version.js';
+
+const commands: Command[] = [serveCommand, migrateCommand, doctorCommand, keysCommand, versionCommand];
+
+function mainHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'keel — the Keel platform: server, workers, scheduler and tools.',
+    '',
+    'Usage: keel <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `keel <command> --help` for the options of a command.',
+    '',
+  ].join('\n');
+}
+
+/** Exit codes: 0 ok, 1 a check or operation failed, 2 bad command line or configuration. */
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') return versionCommand.run({}, []);
+  const command = commands.find((c) => c.name === name);
+  if (!command)
+    throw new UsageError(`unknown command "${name}" (commands: ${commands.map((c) => c.name).join(', ')})`);
+  const { values, positionals } = parseCommandArgs(command, rest);
+  if (values.help) {
+    process.stdout.write(helpText(command));
+    return 0;
+  }
+  return command.run(values, positionals);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+  // Serve returns only after a graceful stop; a timer left by a library must not keep us alive.
+  process.exit();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`keel: configuration error: ${error.message}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof UsageError) {
+    process.stderr.write(`keel: ${error.message}\nRun \`keel --help\` for usage.\n`);
+    process.exitCode = 2;
+  } else if (error instanceof EmbeddedDatabaseBusyError) {
+    process.stderr.write(`keel: ${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`keel: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

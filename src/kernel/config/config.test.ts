@@ -25,9 +25,13 @@ describe('config', () => {
 
   it('reads memory://, file: and postgres:// database URLs', () => {
     expect(parseConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ kind: 'embedded', dataDir: null });
-    expect(parseConfig({ DATABASE_URL: 'file:db' }, '/x').database).toEqual({ kind: 'embedded', dataDir: '/x/db' });
+    expect(parseConfig({ DATABASE_URL: 'file:db' }, '/x').database).toEqual({
+      kind: 'embedded',
+      dataDir: '/x/db',
+    });
     expect(
-      parseConfig({ DATABASE_URL: 'postgres://u@h:5432/keel', DATABASE_POOL_MAX: '4', ...serverSecrets }).database,
+      parseConfig({ DATABASE_URL: 'postgres://u@h:5432/keel', DATABASE_POOL_MAX: '4', ...serverSecrets })
+        .database,
     ).toEqual({ kind: 'server', url: 'postgres://u@h:5432/keel', poolMax: 4 });
   });
 
@@ -73,6 +77,8 @@ describe('config', () => {
     expect(() => loadConfig({}, dir)).toThrow(/^PROT: is not a Keel setting/);
     writeFileSync(join(dir, 'keel.config.yml'), 'PORT: [\n');
     expect(() => loadConfig({}, dir)).toThrow(/^KEEL_CONFIG: expected valid YAML/);
-    expect(() => loadConfig({ KEEL_CONFIG: 'missing.yml' }, dir)).toThrow(/^KEEL_CONFIG: expected a readable YAML file/);
+    expect(() => loadConfig({ KEEL_CONFIG: 'missing.yml' }, dir)).toThrow(
+      /^KEEL_CONFIG: expected a readable YAML file/,
+    );
   });
 });

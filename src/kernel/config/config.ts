@@ -55,14 +55,20 @@ const positiveInt = z.coerce.number().int().positive();
 export const envSchema = z.object({
   PORT: port.default(8080).describe('an integer port between 0 and 65535'),
   HOST: z.string().min(1).default('127.0.0.1').describe('a host name or IP address to listen on'),
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional().describe('an http(s) URL, e.g. https://keel.example.com'),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('an http(s) URL, e.g. https://keel.example.com'),
   DATABASE_URL: z
     .string()
     .regex(/^(postgres(ql)?:\/\/|memory:\/\/$|file:)/)
     .optional()
     .describe('postgres://user@host:5432/db, memory://, or file:PATH (embedded, persisted)'),
   DATABASE_POOL_MAX: positiveInt.max(1000).default(10).describe('a pool size between 1 and 1000'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional().describe('a redis:// or rediss:// URL'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .optional()
+    .describe('a redis:// or rediss:// URL'),
   KEEL_SECRET_KEYS: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]+(,[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/=_-]+)*$/)
@@ -70,7 +76,10 @@ export const envSchema = z.object({
     .describe('a comma-separated key ring "id:base64key,..." (newest first, 32-byte keys)'),
   KEEL_HMAC_KEY: z.string().min(1).optional().describe('a base64 key of at least 32 bytes'),
   KEEL_DATA_DIR: z.string().min(1).default('.keel').describe('a directory path'),
-  LOG_LEVEL: z.enum(logLevels).default('info').describe(`one of ${logLevels.join(', ')}`),
+  LOG_LEVEL: z
+    .enum(logLevels)
+    .default('info')
+    .describe(`one of ${logLevels.join(', ')}`),
   BODY_LIMIT: positiveInt.default(1_048_576).describe('a positive number of bytes'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000).describe('milliseconds (>= 0)'),
 });
@@ -106,10 +115,16 @@ export function parseConfig(input: Record<string, unknown>, cwd = process.cwd())
   const dataDir = resolve(cwd, env.KEEL_DATA_DIR);
   const database = databaseConfig(env.DATABASE_URL, dataDir, env.DATABASE_POOL_MAX, cwd);
   if (database.kind === 'server' && !env.KEEL_SECRET_KEYS) {
-    throw new ConfigError('KEEL_SECRET_KEYS', 'required with a PostgreSQL server DATABASE_URL ("id:base64key,...")');
+    throw new ConfigError(
+      'KEEL_SECRET_KEYS',
+      'required with a PostgreSQL server DATABASE_URL ("id:base64key,...")',
+    );
   }
   if (database.kind === 'server' && !env.KEEL_HMAC_KEY) {
-    throw new ConfigError('KEEL_HMAC_KEY', 'required with a PostgreSQL server DATABASE_URL (base64, >= 32 bytes)');
+    throw new ConfigError(
+      'KEEL_HMAC_KEY',
+      'required with a PostgreSQL server DATABASE_URL (base64, >= 32 bytes)',
+    );
   }
   return {
     port: env.PORT,

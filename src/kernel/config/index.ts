@@ -1,1 +1,9 @@
-export { ConfigError, envSchema, type KeelConfig, type LogLevel, loadConfig, logLevels, parseConfig } from './config.js';
+export {
+  ConfigError,
+  envSchema,
+  type KeelConfig,
+  type LogLevel,
+  loadConfig,
+  logLevels,
+  parseConfig,
+} from './config.js';

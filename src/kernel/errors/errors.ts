@@ -54,14 +54,31 @@ export function isKeelError(error: unknown): error is KeelError {
 
 // SQLSTATE classes and socket errors that mean "the database is not there right now",
 // as opposed to a bad query. 57P01-03: admin shutdown / crash shutdown / cannot connect now.
-const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const unavailableSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+const unavailableSqlStates = new Set([
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+]);
+const unavailableSocketCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
 
 /** True when `error` says the database could not be reached (so: 503, retry later). */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && (unavailableSqlStates.has(code) || unavailableSocketCodes.has(code))) return true;
+    if (typeof code === 'string' && (unavailableSqlStates.has(code) || unavailableSocketCodes.has(code)))
+      return true;
     const message = (e as { message?: unknown }).message;
     if (
       typeof message === 'string' &&

@@ -1,1 +1,8 @@
-export { type ErrorCode, errorCodes, type FieldError, isDatabaseUnavailable, isKeelError, KeelError } from './errors.js';
+export {
+  type ErrorCode,
+  errorCodes,
+  type FieldError,
+  isDatabaseUnavailable,
+  isKeelError,
+  KeelError,
+} from './errors.js';

@@ -19,7 +19,14 @@ describe('log', () => {
     const { lines, log } = capture();
     runWithTrace({ traceUuid: 't-1', userId: 'u-1', repoId: 'r-1' }, () => log.info('hello'));
     log.warn('outside');
-    expect(lines[0]).toMatchObject({ svc: 'api', lvl: 'info', id: 'u-1', repo: 'r-1', trace: 't-1', msg: 'hello' });
+    expect(lines[0]).toMatchObject({
+      svc: 'api',
+      lvl: 'info',
+      id: 'u-1',
+      repo: 'r-1',
+      trace: 't-1',
+      msg: 'hello',
+    });
     expect(Date.parse(String(lines[0]?.ts))).not.toBeNaN();
     expect(lines[1]).toMatchObject({ lvl: 'warn', id: null, repo: null, trace: null });
   });
@@ -36,7 +43,17 @@ describe('log', () => {
       'sensitive',
     );
     const text = JSON.stringify(lines[0]);
-    for (const secret of ['Bearer abc', 'sid=1', 'keel_123', 'hunter2', '+821012345678', '"rt"', 'sk-live', 'tok-value-1', '010-1234']) {
+    for (const secret of [
+      'Bearer abc',
+      'sid=1',
+      'keel_123',
+      'hunter2',
+      '+821012345678',
+      '"rt"',
+      'sk-live',
+      'tok-value-1',
+      '010-1234',
+    ]) {
       expect(text).not.toContain(secret);
     }
     expect(text).toContain('[redacted]');

@@ -1,1 +1,7 @@
-export { currentTrace, newTraceUuid, runWithTrace, type TraceContext, traceUuidFromHeaders } from './trace.js';
+export {
+  currentTrace,
+  newTraceUuid,
+  runWithTrace,
+  type TraceContext,
+  traceUuidFromHeaders,
+} from './trace.js';

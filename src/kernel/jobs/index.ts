@@ -1,0 +1,22 @@
+export { createJobQueue, deadLetterQueue, JobDefinitionError } from './jobs.queue.js';
+export type {
+  AnyJobDefinition,
+  AnyScheduleDefinition,
+  DeadLetter,
+  DeadLetterQueueName,
+  JobContext,
+  JobDefinition,
+  JobName,
+  JobPayloads,
+  JobQueue,
+  JobQueueOptions,
+  JobResult,
+  JobState,
+  JobView,
+  QueueDepth,
+  QueueState,
+  ScheduleDefinition,
+  SendOptions,
+  StopOptions,
+  StopSchedules,
+} from './jobs.types.js';

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { keyRotationJob } from './kernel/crypto/index.js';
 import type { MigrationSource } from './kernel/db/index.js';
+import type { AnyJobDefinition } from './kernel/jobs/index.js';
 import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
-import type { KeelModule } from './kernel/module/index.js';
+import type { KeelModule, ModuleContext } from './kernel/module/index.js';
 import { orderModules } from './kernel/module/index.js';
 
 /** The kernel's own module: its tables (nodes, leadership events, key rotations) and jobs. */
@@ -23,6 +24,11 @@ export const kernelModule: KeelModule = {
  * here, and `orderModules` checks that dependencies point down and have no cycles.
  */
 export const allModules: readonly KeelModule[] = orderModules([kernelModule]);
+
+/** Every module's job handlers, each built with a context whose log names its module. */
+export function jobDefinitionsOf(modules: readonly KeelModule[], context: ModuleContext): AnyJobDefinition[] {
+  return modules.flatMap((m) => m.jobs?.({ ...context, log: context.log.child({ module: m.name }) }) ?? []);
+}
 
 export function encryptedColumnsOf(modules: readonly KeelModule[]) {
   return modules.flatMap((m) => m.encryptedColumns ?? []);

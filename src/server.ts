@@ -13,7 +13,7 @@ import { createJobQueue, type JobQueue } from './kernel/jobs/index.js';
 import { startLeaderElection } from './kernel/leader/index.js';
 import { createLog, type Log } from './kernel/log/index.js';
 import type { ModuleContext } from './kernel/module/index.js';
-import { allModules, encryptedColumnsOf, migrationSources } from './modules.js';
+import { allModules, encryptedColumnsOf, jobDefinitionsOf, migrationSources } from './modules.js';
 import { keelVersion } from './version.js';
 
 export const roles = ['api', 'worker', 'scheduler', 'all'] as const;
@@ -58,18 +58,14 @@ export async function startKeel(options: {
     logFeatures(log, extensions);
     if (applied.length > 0) log.info({ count: applied.length }, 'database migrated');
 
-    const context = (module: string): ModuleContext => ({
+    const context: ModuleContext = {
       config,
       db,
-      log: log.child({ module }),
+      log,
       secrets,
       encryptedColumns: encryptedColumnsOf(allModules),
-    });
-    const jobs = createJobQueue({
-      db,
-      log,
-      definitions: allModules.flatMap((m) => m.jobs?.(context(m.name)) ?? []),
-    });
+    };
+    const jobs = createJobQueue({ db, log, definitions: jobDefinitionsOf(allModules, context) });
     await jobs.start({ work: role === 'worker' || role === 'all' });
     cleanups.push(() => jobs.stop({ graceMs: config.shutdownGraceMs }));
 
@@ -100,8 +96,7 @@ export async function startKeel(options: {
     let url: string | undefined;
     if (role === 'api' || role === 'all') {
       app = await buildApp({
-        ...context('http'),
-        log,
+        ...context,
         modules: allModules,
         migrations,
         queueDepths: () => jobs.depths(),

@@ -43,22 +43,24 @@ async function main(argv: string[]): Promise<number> {
   return command.run(values, positionals);
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-  // Serve returns only after a graceful stop; a timer left by a library must not keep us alive.
-  process.exit();
-} catch (error) {
+/** Maps what went wrong to one line on stderr and an exit code. */
+function report(error: unknown): number {
   if (error instanceof ConfigError) {
     process.stderr.write(`keel: configuration error: ${error.message}\n`);
-    process.exitCode = 2;
-  } else if (error instanceof UsageError) {
-    process.stderr.write(`keel: ${error.message}\nRun \`keel --help\` for usage.\n`);
-    process.exitCode = 2;
-  } else if (error instanceof EmbeddedDatabaseBusyError) {
-    process.stderr.write(`keel: ${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(`keel: ${(error as Error).stack ?? String(error)}\n`);
-    process.exitCode = 1;
+    return 2;
   }
+  if (error instanceof UsageError) {
+    process.stderr.write(`keel: ${error.message}\nRun \`keel --help\` for usage.\n`);
+    return 2;
+  }
+  if (error instanceof EmbeddedDatabaseBusyError) {
+    process.stderr.write(`keel: ${error.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`keel: ${(error as Error).stack ?? String(error)}\n`);
+  return 1;
 }
+
+const code = await main(process.argv.slice(2)).catch(report);
+// Exit explicitly: a timer or pool left by a library after a failure must not keep the CLI alive.
+process.exit(code);

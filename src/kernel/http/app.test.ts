@@ -139,6 +139,13 @@ describe('http app', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toMatch(/GET/);
     expect(res.json()).toMatchObject({ code: 'method_not_allowed', status: 405 });
+    const withBadBody = await app.inject({
+      method: 'POST',
+      url: '/health',
+      headers: { 'content-type': 'application/json' },
+      payload: '{bad',
+    });
+    expect(withBadBody.statusCode).toBe(405);
   });
 
   it('answers malformed JSON with 400 naming the body', async () => {
@@ -250,6 +257,47 @@ describe('readiness before migrations', () => {
       const other = await app.inject({ method: 'GET', url: '/openapi.json' });
       expect(other.statusCode).toBe(503);
       expect(other.json()).toMatchObject({ code: 'shutting_down', status: 503 });
+    } finally {
+      await app.close();
+      await t.drop();
+    }
+  });
+});
+
+describe('graceful close', () => {
+  it('lets an in-flight request finish while new connections are refused', async () => {
+    const t = await openPgliteTestDatabase();
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const slowModule: KeelModule = {
+      name: 'slow',
+      layer: 'module',
+      dependsOn: ['kernel'],
+      routes: {
+        prefix: '/api/slow',
+        plugin: () => async (app) => {
+          app.get('/', async () => {
+            entered();
+            await new Promise((r) => setTimeout(r, 500));
+            return { done: true };
+          });
+        },
+      },
+    };
+    const app = await buildTestApp({ db: t.db, modules: [...allModules, slowModule] });
+    try {
+      const address = await app.listen({ port: 0, host: '127.0.0.1' });
+      const slow = fetch(`${address}/api/slow/`);
+      await inHandler;
+      const closing = app.close();
+      const res = await slow;
+      expect(res.status).toBe(200);
+      expect(res.headers.get('connection')).toBe('close');
+      expect(await res.json()).toEqual({ done: true });
+      await closing;
+      await expect(fetch(`${address}/health`)).rejects.toThrow();
     } finally {
       await app.close();
       await t.drop();

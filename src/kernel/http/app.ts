@@ -1,7 +1,13 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -57,6 +63,34 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   const routes = createRouteIndex();
   app.addHook('onRoute', (route) => routes.add(route.method, route.url));
 
+  // Answered from onRequest, before any body is read: a wrong method with a bad body is still 405.
+  const notFound = (request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routes.allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        request,
+        reply,
+        new KeelError(
+          'method_not_allowed',
+          `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
+        ),
+      );
+    }
+    return sendProblem(request, reply, new KeelError('not_found', `No route ${request.method} ${path}.`));
+  };
+  // Once close() begins, every response says `connection: close`: a keep-alive client would
+  // otherwise hold its socket open and stall close() until the keep-alive timeout.
+  let draining = false;
+  app.addHook('preClose', (done) => {
+    draining = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (draining) reply.header('connection', 'close');
+    done(null, payload);
+  });
   const probes = new Set(['/health', '/ready', '/metrics']);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-trace-uuid', request.id);
@@ -67,6 +101,10 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
         reply,
         new KeelError('shutting_down', 'This instance is shutting down; retry on another.'),
       );
+      return;
+    }
+    if (request.is404) {
+      notFound(request, reply);
       return;
     }
     runWithTrace({ traceUuid: String(request.id) }, done);
@@ -97,23 +135,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   });
 
   app.setErrorHandler(errorHandler(log));
-  app.setNotFoundHandler((request, reply) => {
-    const path = request.url.split('?')[0] ?? '/';
-    const allowed = routes.allowedMethods(path);
-    if (allowed.length > 0) {
-      reply.header('allow', allowed.join(', '));
-      return sendProblem(
-        request,
-        reply,
-        new KeelError(
-          'method_not_allowed',
-          `${request.method} is not allowed on ${path}; use ${allowed.join(', ')}.`,
-        ),
-      );
-    }
-    return sendProblem(request, reply, new KeelError('not_found', `No route ${request.method} ${path}.`));
-  });
-
+  // After the hooks: Fastify gives the not-found route only the hooks registered before it.
+  app.setNotFoundHandler(notFound);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -10,7 +10,7 @@ import {
 } from './kernel/db/index.js';
 import { buildApp, type KeelApp } from './kernel/http/index.js';
 import { createJobQueue, type JobQueue } from './kernel/jobs/index.js';
-import { startLeaderElection } from './kernel/leader/index.js';
+import { type LeaderElection, startLeaderElection } from './kernel/leader/index.js';
 import { createLog, type Log } from './kernel/log/index.js';
 import type { ModuleContext } from './kernel/module/index.js';
 import { allModules, encryptedColumnsOf, jobDefinitionsOf, migrationSources } from './modules.js';
@@ -72,14 +72,16 @@ export async function startKeel(options: {
     if (role === 'scheduler' || role === 'all') {
       let stopSchedules: (() => Promise<void>) | undefined;
       const schedules = allModules.flatMap((m) => m.schedules ?? []);
-      const election = await startLeaderElection({
+      let election: LeaderElection | undefined;
+      election = await startLeaderElection({
         db,
         log,
         nodeId: randomUUID(),
         role,
         version: keelVersion,
         onElected: () => {
-          stopSchedules = jobs.runSchedules(schedules);
+          // Until startLeaderElection returns, the election that just elected us is the judge.
+          stopSchedules = jobs.runSchedules(schedules, { isLeader: () => election?.isLeader() ?? true });
         },
         onDemoted: async () => {
           const stopping = stopSchedules;

@@ -177,7 +177,10 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     return sendUnchecked(name, payload, sendOptions);
   }
 
-  function runSchedules(schedules: readonly AnyScheduleDefinition[]): StopSchedules {
+  function runSchedules(
+    schedules: readonly AnyScheduleDefinition[],
+    options: { isLeader?: () => boolean } = {},
+  ): StopSchedules {
     if (phase !== 'started') throw new KeelError('internal', 'start the job queue before running schedules');
     for (const schedule of schedules) {
       if (!definitions.has(schedule.job)) {
@@ -186,7 +189,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         );
       }
     }
-    const stopTimers = startSchedules({ send: sendUnchecked, log }, schedules);
+    const stopTimers = startSchedules({ send: sendUnchecked, log, isLeader: options.isLeader }, schedules);
     const stop: StopSchedules = async () => {
       scheduleStoppers.delete(stop);
       await stopTimers();

@@ -87,6 +87,29 @@ describe.each(testDatabases)('schedules on $kind', (target) => {
     expect(after[0]?.n).toBe(keys.length);
   });
 
+  it('skips ticks while the process is not the leader (a lapsed lease)', async () => {
+    const q = queue();
+    await q.start({ work: false });
+    let leading = false;
+    const stop = q.runSchedules(
+      [{ name: 'guarded', cron: '* * * * * *', job: 'ts.tick', payload: { source: 'guarded' } }],
+      { isLeader: () => leading },
+    );
+    await sleep(2_200);
+    const count = async () =>
+      (
+        await t.db.query<{ n: number }>(
+          "select count(*)::int as n from pgboss.job where singleton_key like 'schedule:guarded:%'",
+        )
+      )[0]?.n;
+    expect(await count()).toBe(0);
+    expect(lines.some((l) => l.msg === 'not the leader: tick skipped')).toBe(true);
+    leading = true;
+    await sleep(2_200);
+    await stop();
+    expect(await count()).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses schedules for undefined jobs and before start', async () => {
     const q = queue();
     expect(() => q.runSchedules([])).toThrow(/start the job queue/);

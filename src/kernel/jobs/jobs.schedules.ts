@@ -6,6 +6,8 @@ import type { SendOptions, StopSchedules } from './jobs.types.js';
 export interface ScheduleRunnerDeps {
   send(name: string, payload: unknown, options: SendOptions): Promise<string | null>;
   log: Log;
+  /** Asked right before each tick: a leader whose lease lapsed (paused process) must not fire. */
+  isLeader?: () => boolean;
 }
 
 export interface RuntimeSchedule {
@@ -38,6 +40,10 @@ export function startSchedules(
     const pattern = new Cron(schedule.cron, cronOptions(schedule));
     return new Cron(schedule.cron, { ...cronOptions(schedule), catch: true }, () => {
       const tick = scheduledTick(pattern, new Date());
+      if (deps.isLeader && !deps.isLeader()) {
+        deps.log.debug({ schedule: schedule.name, tick: tick.toISOString() }, 'not the leader: tick skipped');
+        return;
+      }
       const sent = fire(schedule, tick).finally(() => inFlight.delete(sent));
       inFlight.add(sent);
       return sent;

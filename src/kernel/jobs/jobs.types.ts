@@ -185,7 +185,10 @@ export interface JobQueue {
    * Fires each schedule on its cron and enqueues its job once per tick, even when two processes
    * briefly both believe they lead. Call only while holding scheduler leadership.
    */
-  runSchedules(schedules: readonly AnyScheduleDefinition[]): StopSchedules;
+  runSchedules(
+    schedules: readonly AnyScheduleDefinition[],
+    options?: { isLeader?: () => boolean },
+  ): StopSchedules;
   /** Job counts per state for every queue and dead-letter queue (archived jobs are not counted). */
   states(): Promise<QueueState[]>;
   /** Waiting jobs per queue and dead-letter queue; one indexed query, fine for every scrape. */

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs Keel's TypeScript sources directly (tsx), so `npm install && npm start` needs no build step.
-import { register } from 'tsx/esm/api';
+// The `keel` executable: runs the bundle of Keel's sources, rebuilding it first when stale.
+// (Stack traces point into dist/keel.mjs; run with `node --enable-source-maps` to map them to src/.)
+import { pathToFileURL } from 'node:url';
+import { ensureBundle } from './bundle.mjs';
 
-register();
-await import('../src/cli/main.ts');
+await import(pathToFileURL(await ensureBundle()).href);

@@ -1,17 +1,18 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { keyRotationJob } from './kernel/crypto/index.js';
 import type { MigrationSource } from './kernel/db/index.js';
 import type { AnyJobDefinition } from './kernel/jobs/index.js';
 import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
 import type { KeelModule, ModuleContext } from './kernel/module/index.js';
 import { orderModules } from './kernel/module/index.js';
+import { projectRoot } from './paths.js';
 
 /** The kernel's own module: its tables (nodes, leadership events, key rotations) and jobs. */
 export const kernelModule: KeelModule = {
   name: 'kernel',
   layer: 'kernel',
   dependsOn: [],
-  migrations: fileURLToPath(new URL('./kernel/migrations', import.meta.url)),
+  migrations: join(projectRoot, 'src', 'kernel', 'migrations'),
   jobs: (ctx) => [
     keyRotationJob({ db: ctx.db, ring: ctx.secrets.ring, columns: ctx.encryptedColumns }),
     pruneNodesJob(ctx.db),

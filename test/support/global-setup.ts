@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { ensureBundle } from '../../bin/bundle.mjs';
 import { migrate, openPglite, readMigrations } from '../../src/kernel/db/index.js';
 import { allModules, migrationSources } from '../../src/modules.js';
 
@@ -16,6 +17,8 @@ declare module 'vitest' {
  * migration set, keep its data directory as a tarball, and let every test load that instead.
  */
 export default async function setup(project: TestProject) {
+  // Tests that start `keel` processes run the bundle: build it once, before they race to.
+  await ensureBundle();
   const migrations = readMigrations(migrationSources(allModules));
   const hash = createHash('sha256')
     .update(migrations.map((m) => `${m.module}/${m.tag}:${m.hash}`).join('\n'))

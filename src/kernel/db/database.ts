@@ -72,6 +72,9 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
       ...(dataDir ? { dataDir } : {}),
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       extensions: { vector, pg_trgm },
+      // PGlite's default 128 MB of shared buffers doubles the process's memory; an embedded
+      // database serves one process and small data, so 16 MB is plenty.
+      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
     });
   } catch (error) {
     release();

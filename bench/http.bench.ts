@@ -1,7 +1,8 @@
 import autocannon from 'autocannon';
-import { type BenchResult, freePort, spawnNode, stopChild, waitFor200 } from './support.js';
+import { type BenchResult, freePort, median, spawnNode, stopChild, waitFor200 } from './support.js';
 
-const durationS = 10;
+const durationS = 8;
+const rounds = 3;
 const connections = 20;
 
 /**
@@ -12,7 +13,7 @@ const connections = 20;
 export async function httpBench(): Promise<BenchResult> {
   const keel: Array<{ rps: number; p99: number }> = [];
   const bare: Array<{ rps: number; p99: number }> = [];
-  for (let round = 0; round < 2; round++) {
+  for (let round = 0; round < rounds; round++) {
     bare.push(await measure(['bench/fixtures/bare-fastify.mjs'], {}));
     keel.push(
       await measure(['bin/keel.mjs', 'serve'], {
@@ -22,16 +23,23 @@ export async function httpBench(): Promise<BenchResult> {
       }),
     );
   }
+  // Each round's pair ran back to back, so its ratio is the least disturbed by the shared machine.
+  const ratios = keel.map((k, i) => k.rps / (bare[i]?.rps ?? Number.NaN));
   const avg = (xs: Array<{ rps: number }>) => xs.reduce((s, x) => s + x.rps, 0) / xs.length;
   const worstP99 = (xs: Array<{ p99: number }>) => Math.max(...xs.map((x) => x.p99));
-  const ratio = avg(keel) / avg(bare);
+  const ratio = median(ratios);
   return {
     name: 'HTTP /health',
-    method: `autocannon, ${connections} connections, ${durationS} s per run, 2 alternating rounds per server; Keel runs \`keel serve\` (in-memory database, LOG_LEVEL=warn) with all its hooks (trace ids, metrics, problem handlers); the baseline is Fastify with one route and no logging (bench/fixtures/bare-fastify.mjs). Mean requests/s over rounds; worst p99.`,
+    method: `autocannon, ${connections} connections, ${durationS} s per run, 3 alternating rounds (bare, then Keel); Keel runs \`keel serve\` (in-memory database, LOG_LEVEL=warn) with all its hooks (trace ids, metrics, problem handlers); the baseline is Fastify with one route and no logging (bench/fixtures/bare-fastify.mjs). Mean requests/s over rounds; worst p99; the ratio is the median of the per-round ratios.`,
     rows: [
       { measure: 'Keel /health', value: `${avg(keel).toFixed(0)} req/s, p99 ${worstP99(keel)} ms` },
       { measure: 'bare Fastify /health', value: `${avg(bare).toFixed(0)} req/s, p99 ${worstP99(bare)} ms` },
-      { measure: 'Keel / bare throughput', value: ratio.toFixed(2), target: '≥ 0.60', pass: ratio >= 0.6 },
+      {
+        measure: 'Keel / bare throughput (median of rounds)',
+        value: `${ratio.toFixed(2)} (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')})`,
+        target: '≥ 0.60',
+        pass: ratio >= 0.6,
+      },
     ],
   };
 }

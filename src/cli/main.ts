@@ -5,9 +5,17 @@ import { doctorCommand } from './commands/doctor.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
+import { setupCommand } from './commands/setup.js';
 import { versionCommand } from './commands/version.js';
 
-const commands: Command[] = [serveCommand, migrateCommand, doctorCommand, keysCommand, versionCommand];
+const commands: Command[] = [
+  serveCommand,
+  migrateCommand,
+  doctorCommand,
+  keysCommand,
+  setupCommand,
+  versionCommand,
+];
 
 function mainHelp(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ensureBundle } from '../../bin/bundle.mjs';
-import { migrate, openPglite, readMigrations } from '../../src/kernel/db/index.js';
+import { ensurePgliteTemplate, migrate, openPglite, readMigrations } from '../../src/kernel/db/index.js';
 import { allModules, migrationSources } from '../../src/modules.js';
 
 declare module 'vitest' {
@@ -19,6 +19,8 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // Tests that start `keel` processes run the bundle: build it once, before they race to.
   await ensureBundle();
+  // As `npm install` does (keel setup): every new PGlite starts from a copy, not an initdb.
+  await ensurePgliteTemplate();
   const migrations = readMigrations(migrationSources(allModules));
   const hash = createHash('sha256')
     .update(migrations.map((m) => `${m.module}/${m.tag}:${m.hash}`).join('\n'))

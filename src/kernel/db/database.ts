@@ -9,6 +9,7 @@ import pg from 'pg';
 import type { KeelConfig } from '../config/index.js';
 import type { Log } from '../log/index.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
+import { isNewDataDir, pgliteStartParams, readPgliteTemplate } from './pglite-template.js';
 
 /** The few SQL primitives the kernel needs, on either driver. */
 export interface SqlConnection {
@@ -64,17 +65,17 @@ export async function openDatabase(
 }
 
 export async function openPglite(dataDir: string | null, options: OpenOptions = {}): Promise<Database> {
+  const fresh = dataDir === null || isNewDataDir(dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const release = dataDir ? acquireEmbeddedLock(dataDir) : () => undefined;
   let client: PGlite;
   try {
+    const loadDataDir = options.loadDataDir ?? (fresh ? readPgliteTemplate() : undefined);
     client = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+      ...(loadDataDir ? { loadDataDir } : {}),
       extensions: { vector, pg_trgm },
-      // PGlite's default 128 MB of shared buffers doubles the process's memory; an embedded
-      // database serves one process and small data, so 16 MB is plenty.
-      startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
+      startParams: pgliteStartParams,
     });
   } catch (error) {
     release();

@@ -25,3 +25,4 @@ export {
   pendingMigrations,
   readMigrations,
 } from './migrate.js';
+export { ensurePgliteTemplate, pgliteTemplatePath } from './pglite-template.js';

@@ -130,10 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';
     const seconds = reply.elapsedTime / 1000;
-    metrics.httpDuration.observe(
-      { method: request.method, route, status_code: String(reply.statusCode) },
-      seconds,
-    );
+    metrics.observeRequest(request.method, route, reply.statusCode, seconds);
     if (route !== '/metrics' && route !== '/health') {
       log.info(
         {

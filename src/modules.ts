@@ -5,7 +5,7 @@ import type { AnyJobDefinition } from './kernel/jobs/index.js';
 import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
 import type { KeelModule, ModuleContext } from './kernel/module/index.js';
 import { orderModules } from './kernel/module/index.js';
-import { projectRoot } from './paths.js';
+import { projectRoot } from './kernel/paths.js';
 
 /** The kernel's own module: its tables (nodes, leadership events, key rotations) and jobs. */
 export const kernelModule: KeelModule = {

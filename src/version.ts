@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from './paths.js';
+import { projectRoot } from './kernel/paths.js';
 
 /** The version in package.json, read once. */
 export const keelVersion: string = (

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { projectRoot } from '../../paths.js';
+import { projectRoot } from '../paths.js';
 
 /**
  * A new PGlite data directory costs an initdb: 3–5 s on a small machine, most of a first start.

@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { ensureBundle } from '../bin/bundle.mjs';
+import { failoverBench } from './failover.bench.js';
 import { httpBench } from './http.bench.js';
 import { startupBench } from './startup.bench.js';
 import { type BenchResult, machine } from './support.js';
 
 /** `npm run bench`: runs every benchmark, prints a table, rewrites docs/benchmarks.md. */
-const benches: Array<() => Promise<BenchResult>> = [startupBench, httpBench];
+const benches: Array<() => Promise<BenchResult>> = [startupBench, httpBench, failoverBench];
 const only = process.argv.slice(2);
 
 // Processes under test run the bundle; build it now so no measurement includes a rebuild.
@@ -16,6 +17,7 @@ for (const bench of benches) {
   process.stderr.write(`running ${bench.name}…\n`);
   const result = await bench();
   results.push(result);
+  if (result.rows.length === 0) process.stdout.write(`${result.name.padEnd(14)} ${result.method}\n`);
   for (const row of result.rows) {
     const verdict = row.pass === undefined ? '' : row.pass ? '  ok' : '  MISSED';
     process.stdout.write(

@@ -50,7 +50,8 @@ export function rssMb(pid: number): number {
 }
 
 export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number> {
-  if (child.exitCode !== null) return 0;
+  // A process killed by a signal has signalCode set and exitCode null: it has exited too.
+  if (child.exitCode !== null || child.signalCode !== null) return 0;
   const started = performance.now();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill(signal);

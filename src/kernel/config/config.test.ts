@@ -38,6 +38,7 @@ describe('config', () => {
   it.each([
     [{ PORT: 'abc' }, /^PORT: expected an integer port between 0 and 65535 \(got "abc"\)$/],
     [{ PORT: '70000' }, /^PORT: expected an integer port/],
+    [{ DATABASE_POOL_MAX: '1' }, /^DATABASE_POOL_MAX: expected a pool size between 2 and 1000/],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: expected one of fatal, error/],
     [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: expected postgres:\/\//],
     [{ PUBLIC_URL: 'ftp://x' }, /^PUBLIC_URL: expected an http\(s\) URL/],

@@ -64,7 +64,8 @@ export const envSchema = z.object({
     .regex(/^(postgres(ql)?:\/\/|memory:\/\/$|file:)/)
     .optional()
     .describe('postgres://user@host:5432/db, memory://, or file:PATH (embedded, persisted)'),
-  DATABASE_POOL_MAX: positiveInt.max(1000).default(10).describe('a pool size between 1 and 1000'),
+  // At least 2: installing the job queue holds one connection (its lock) while pg-boss uses another.
+  DATABASE_POOL_MAX: positiveInt.min(2).max(1000).default(10).describe('a pool size between 2 and 1000'),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/ })
     .optional()

@@ -1,5 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type OpenedTestDatabase, testDatabases } from '../../../test/support/db.js';
+import {
+  createServerDatabase,
+  hasServer,
+  type OpenedTestDatabase,
+  testDatabases,
+} from '../../../test/support/db.js';
 import { memoryLog } from '../../../test/support/jobs.js';
 import { openPostgres } from '../db/index.js';
 import { createJobQueue } from './index.js';
@@ -69,5 +74,24 @@ describe.each(testDatabases)('pg-boss on $kind through the kernel database', (ta
     const { rows } = await sql.executeSql("SELECT to_regclass('half') is null as gone");
     expect(rows).toEqual([{ gone: true }]);
     expect((await sql.executeSql('SELECT $1::int + 1 as n', [41])).rows).toEqual([{ n: 42 }]);
+  });
+});
+
+describe.skipIf(!hasServer)('install race on a server', () => {
+  it('survives separate processes installing pg-boss into a fresh database at the same moment', async () => {
+    const { log } = memoryLog('error');
+    const definitions = [{ name: 'ta.install' as const, handler: async () => ({ status: 'done' as const }) }];
+    for (let round = 0; round < 3; round++) {
+      const database = await createServerDatabase();
+      const pools = await Promise.all([1, 2, 3, 4].map(() => openPostgres(database.url, 2)));
+      try {
+        const queues = pools.map((db) => createJobQueue({ db, log, definitions }));
+        await Promise.all(queues.map((q) => q.start({ work: false })));
+        await Promise.all(queues.map((q) => q.stop()));
+      } finally {
+        for (const db of pools) await db.close();
+        await database.drop();
+      }
+    }
   });
 });

@@ -28,6 +28,10 @@ export class JobDefinitionError extends Error {
 const jobStates: readonly JobState[] = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'];
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Session-level advisory lock key for installing the queue ('keel' + 3; migrations use + 1, the
+// scheduler + 2).
+const JOBS_INSTALL_LOCK_KEY = 0x6b65656c03n;
+
 export function deadLetterQueue(name: string): string {
   return `${name}.dead`;
 }
@@ -58,6 +62,21 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   const scheduleStoppers = new Set<StopSchedules>();
 
   async function install(): Promise<void> {
+    // Seen with two `keel serve` processes on a fresh server database: pg-boss's own install
+    // script can still collide ("duplicate key … pg_namespace_nspname_index") although it takes an
+    // advisory lock. Holding Keel's own session lock around the whole install makes the second
+    // process find pg-boss installed instead of racing to create it.
+    await db.withConnection(async (conn) => {
+      await conn.query('select pg_advisory_lock($1)', [JOBS_INSTALL_LOCK_KEY.toString()]);
+      try {
+        await installUnlocked();
+      } finally {
+        await conn.query('select pg_advisory_unlock($1)', [JOBS_INSTALL_LOCK_KEY.toString()]);
+      }
+    });
+  }
+
+  async function installUnlocked(): Promise<void> {
     await boss.start();
     await createQueues();
     for (const definition of definitions.values()) {

@@ -1,5 +1,14 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { LogLevel } from '../../src/kernel/config/index.js';
+import type { Database } from '../../src/kernel/db/index.js';
+import {
+  type AnyJobDefinition,
+  createJobQueue,
+  type JobQueue,
+  type JobView,
+} from '../../src/kernel/jobs/index.js';
 import { createLog, type Log } from '../../src/kernel/log/index.js';
+import type { OpenedTestDatabase, TestDatabase } from './db.js';
 
 export type LogLine = Record<string, unknown> & { msg?: string; trace?: string | null };
 
@@ -59,4 +68,39 @@ export function untilAborted(signal: AbortSignal): Promise<never> {
     if (signal.aborted) reject(signal.reason);
     signal.addEventListener('abort', () => reject(signal.reason), { once: true });
   });
+}
+
+/**
+ * For one describe block: a migrated test database (opened before, dropped after) and job queues
+ * on it that are stopped after each test.
+ */
+export function jobQueueHarness(target: TestDatabase, log: Log) {
+  let t: OpenedTestDatabase;
+  const opened: JobQueue[] = [];
+  beforeAll(async () => {
+    t = await target.open();
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((q) => q.stop({ graceMs: 0, abortWaitMs: 500 })));
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+  return {
+    get db(): Database {
+      return t.db;
+    },
+    queue(definitions: AnyJobDefinition[]): JobQueue {
+      const q = createJobQueue({ db: t.db, log, definitions, pollingIntervalSeconds: 0.5 });
+      opened.push(q);
+      return q;
+    },
+    /** Waits until the job is in `state` and returns it. */
+    until(q: JobQueue, name: Parameters<JobQueue['getJob']>[0], id: string, state: JobView['state']) {
+      return waitFor(`${name} ${id} to be ${state}`, async () => {
+        const job = await q.getJob(name, id);
+        return job?.state === state ? job : null;
+      });
+    },
+  };
 }

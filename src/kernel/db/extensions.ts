@@ -22,16 +22,22 @@ export interface ExtensionStatus {
   reason: string | null;
 }
 
-/** Creates every wanted extension the server offers; never fails the caller. */
+/**
+ * Creates every wanted extension that is missing and that the server offers; never fails the
+ * caller. Already installed ones cost one cheap catalog query: `pg_available_extensions` reads
+ * every control file on disk, so it is consulted only for what is missing.
+ */
 export async function ensureExtensions(conn: SqlConnection): Promise<ExtensionStatus[]> {
+  const installedNow = await installedExtensions(conn);
   for (const ext of wantedExtensions) {
+    if (installedNow.has(ext.name)) continue;
     const [available] = await conn.query<{ name: string }>(
       'select name from pg_available_extensions where name = $1',
       [ext.name],
     );
     if (!available) continue;
     try {
-      // Savepoint-free: each CREATE runs on its own, so one failure leaves the others intact.
+      // Each CREATE runs on its own, so one failure leaves the others intact.
       await conn.exec(`create extension if not exists ${quoteIdent(ext.name)}`);
     } catch {
       // Reported by detectExtensions as "not installed"; permission problems are the usual cause.
@@ -41,24 +47,36 @@ export async function ensureExtensions(conn: SqlConnection): Promise<ExtensionSt
 }
 
 export async function detectExtensions(conn: SqlConnection): Promise<ExtensionStatus[]> {
-  const installed = await conn.query<{ extname: string; extversion: string }>(
-    'select extname, extversion from pg_extension',
-  );
-  const available = await conn.query<{ name: string }>('select name from pg_available_extensions');
+  const installed = await installedExtensions(conn);
+  const missing = wantedExtensions.filter((ext) => !installed.has(ext.name)).map((ext) => ext.name);
+  const available =
+    missing.length === 0
+      ? []
+      : await conn.query<{ name: string }>(
+          'select name from pg_available_extensions where name = any($1::text[])',
+          [missing],
+        );
   const availableNames = new Set(available.map((row) => row.name));
   return wantedExtensions.map((ext) => {
-    const row = installed.find((i) => i.extname === ext.name);
+    const version = installed.get(ext.name) ?? null;
     return {
       name: ext.name,
       enables: ext.enables,
-      version: row?.extversion ?? null,
-      reason: row
+      version,
+      reason: version
         ? null
         : availableNames.has(ext.name)
           ? 'available on the server but could not be created (needs a superuser: CREATE EXTENSION)'
           : 'not installed on this PostgreSQL server',
     };
   });
+}
+
+async function installedExtensions(conn: SqlConnection): Promise<Map<string, string>> {
+  const rows = await conn.query<{ extname: string; extversion: string }>(
+    'select extname, extversion from pg_extension',
+  );
+  return new Map(rows.map((row) => [row.extname, row.extversion]));
 }
 
 export function quoteIdent(name: string): string {

@@ -70,9 +70,12 @@ export async function migrate(db: Database, migrations: Migration[], log?: Log):
   return db.withConnection(async (conn) => {
     await conn.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
     try {
-      await conn.exec(bootstrapSql);
+      let done = await appliedMigrations(conn);
+      if (done === null) {
+        await conn.exec(bootstrapSql);
+        done = new Map();
+      }
       const extensions = await ensureExtensions(conn);
-      const done = await appliedMigrations(conn);
       const applied: MigrateResult['applied'] = [];
       for (const migration of migrations) {
         const key = `${migration.module}/${migration.tag}`;
@@ -107,15 +110,16 @@ export async function migrate(db: Database, migrations: Migration[], log?: Log):
 
 /** Migrations known to this build but not applied to the database (empty → current). */
 export async function pendingMigrations(conn: SqlConnection, migrations: Migration[]): Promise<Migration[]> {
-  const done = await appliedMigrations(conn);
+  const done = (await appliedMigrations(conn)) ?? new Map<string, string>();
   return migrations.filter((m) => !done.has(`${m.module}/${m.tag}`));
 }
 
-async function appliedMigrations(conn: SqlConnection): Promise<Map<string, string>> {
+/** Applied migrations by `module/tag` → hash; null before the bookkeeping table exists. */
+async function appliedMigrations(conn: SqlConnection): Promise<Map<string, string> | null> {
   const [exists] = await conn.query<{ present: boolean }>(
     "select to_regclass('keel_meta.schema_migrations') is not null as present",
   );
-  if (!exists?.present) return new Map();
+  if (!exists?.present) return null;
   const rows = await conn.query<{ module: string; tag: string; hash: string }>(
     'select module, tag, hash from keel_meta.schema_migrations',
   );

@@ -3,7 +3,7 @@ import { bigserial, index, integer, pgSchema, text, timestamp, uuid } from 'driz
 /** The kernel's own schema. Migration bookkeeping lives apart, in `keel_meta.schema_migrations`. */
 export const kernelSchema = pgSchema('kernel');
 
-/** Every running Keel process, with its heartbeat (leader election reads it). */
+/** Every process that competes for scheduler leadership (role scheduler or all), with its heartbeat. */
 export const nodes = kernelSchema.table(
   'nodes',
   {

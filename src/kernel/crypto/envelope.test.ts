@@ -1,5 +1,6 @@
 import { createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { key1, key2, ringV1, ringV2 } from '../../../test/support/crypto.js';
 import {
   createKeyRing,
   DecryptionError,
@@ -10,14 +11,6 @@ import {
   keyIdOf,
   rewrap,
 } from './index.js';
-
-const key1 = Buffer.alloc(32, 0x11);
-const key2 = Buffer.alloc(32, 0x22);
-const ringV1 = createKeyRing([{ id: 'k1', key: key1 }]);
-const ringV2 = createKeyRing([
-  { id: 'k2', key: key2 },
-  { id: 'k1', key: key1 },
-]);
 
 /*
  * Produced once by `encrypt` and committed: these must decrypt with every future build, or data

@@ -17,7 +17,7 @@ const probeModule: KeelModule = {
   routes: {
     prefix: '/api/probe',
     plugin: (ctx) => async (app) => {
-      app.get('/now', async () => {
+      app.get('/now', { config: { action: 'public' } }, async () => {
         const [row] = await ctx.db.query<{ now: Date }>('select now() as now');
         return { now: row?.now };
       });

@@ -4,7 +4,7 @@ import { createKeyRing, hmacKeyFrom, type Secrets } from '../../src/kernel/crypt
 
 import type { Database } from '../../src/kernel/db/index.js';
 import { readMigrations } from '../../src/kernel/db/index.js';
-import { buildApp, type KeelApp } from '../../src/kernel/http/index.js';
+import { type Authorize, buildApp, type KeelApp } from '../../src/kernel/http/index.js';
 import { createLog, type Log } from '../../src/kernel/log/index.js';
 import type { KeelModule } from '../../src/kernel/module/index.js';
 import { allModules, encryptedColumnsOf, migrationSources } from '../../src/modules.js';
@@ -24,6 +24,7 @@ export interface TestAppOptions {
   log?: Log;
   env?: Record<string, string>;
   isShuttingDown?: () => boolean;
+  authorize?: Authorize;
 }
 
 /** The real app over a test database; close it with `app.close()`. */
@@ -39,6 +40,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<KeelApp> {
     modules,
     migrations: readMigrations(migrationSources(allModules)),
     isShuttingDown: options.isShuttingDown,
+    authorize: options.authorize,
     version: 'test',
   });
 }

@@ -9,12 +9,13 @@ import { KeelError } from '../errors/index.js';
 import { createLog } from '../log/index.js';
 import type { KeelModule } from '../module/index.js';
 import { currentTrace } from '../trace/index.js';
-import type { KeelApp } from './index.js';
+import { type KeelApp, PUBLIC } from './index.js';
 
 const echoRoutes: FastifyPluginAsyncZod = async (app) => {
   app.post(
     '/echo',
     {
+      config: { action: PUBLIC },
       schema: {
         body: z.object({ name: z.string().min(1), count: z.number().int().max(10) }),
         response: { 200: z.object({ name: z.string(), count: z.number(), trace: z.string().nullable() }) },
@@ -22,10 +23,10 @@ const echoRoutes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request) => ({ ...request.body, trace: currentTrace()?.traceUuid ?? null }),
   );
-  app.get('/gone', async () => {
+  app.get('/gone', { config: { action: PUBLIC } }, async () => {
     throw new KeelError('not_found', 'That thing is gone.');
   });
-  app.get('/boom', async () => {
+  app.get('/boom', { config: { action: PUBLIC } }, async () => {
     throw new Error('secret internal detail');
   });
 };
@@ -278,7 +279,7 @@ describe('graceful close', () => {
       routes: {
         prefix: '/api/slow',
         plugin: () => async (app) => {
-          app.get('/', async () => {
+          app.get('/', { config: { action: PUBLIC } }, async () => {
             entered();
             await new Promise((r) => setTimeout(r, 500));
             return { done: true };
@@ -300,6 +301,70 @@ describe('graceful close', () => {
       await expect(fetch(`${address}/health`)).rejects.toThrow();
     } finally {
       await app.close();
+      await t.drop();
+    }
+  });
+});
+
+describe('access (deny by default)', () => {
+  const guarded: KeelModule = {
+    name: 'guarded',
+    layer: 'module',
+    dependsOn: ['kernel'],
+    routes: {
+      prefix: '/api/guarded',
+      plugin: () => async (app) => {
+        app.get('/settings', { config: { action: 'admin.settings.read' } }, async () => ({ ok: true }));
+        app.get('/forgotten', async () => ({ leaked: true }));
+      },
+    },
+  };
+
+  it('declares an action on every route the platform registers', async () => {
+    const t = await openPgliteTestDatabase();
+    const app = await buildTestApp({ db: t.db });
+    try {
+      await app.ready();
+      const routes = app.routeAccess();
+      expect(routes.length).toBeGreaterThan(4);
+      expect(routes.filter((r) => r.action === null).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+    } finally {
+      await app.close();
+      await t.drop();
+    }
+  });
+
+  it('closes a route that declares no action, asks for sign-in on an action, and lets the authorizer decide', async () => {
+    const t = await openPgliteTestDatabase();
+    const closed = await buildTestApp({ db: t.db, modules: [...allModules, guarded] });
+    const granted: string[] = [];
+    const open = await buildTestApp({
+      db: t.db,
+      modules: [...allModules, guarded],
+      authorize: async (_request, action) => {
+        granted.push(action);
+      },
+    });
+    try {
+      const forgotten = await closed.inject({ method: 'GET', url: '/api/guarded/forgotten' });
+      expect(forgotten.statusCode).toBe(403);
+      expect(forgotten.json()).toMatchObject({ code: 'forbidden' });
+      expect(forgotten.body).not.toContain('leaked');
+      const settings = await closed.inject({ method: 'GET', url: '/api/guarded/settings' });
+      expect(settings.statusCode).toBe(401);
+      expect(settings.json()).toMatchObject({ code: 'unauthorized' });
+      expect(closed.routeAccess()).toContainEqual({
+        method: 'GET',
+        url: '/api/guarded/forgotten',
+        action: null,
+      });
+
+      const allowed = await open.inject({ method: 'GET', url: '/api/guarded/settings' });
+      expect(allowed.statusCode).toBe(200);
+      expect(granted).toEqual(['admin.settings.read']);
+    } finally {
+      await closed.close();
+      await open.close();
       await t.drop();
     }
   });

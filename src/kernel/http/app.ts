@@ -19,6 +19,7 @@ import { KeelError } from '../errors/index.js';
 import { createMetrics } from '../metrics/index.js';
 import type { KeelModule, ModuleContext } from '../module/index.js';
 import { runWithTrace, traceUuidFromHeaders } from '../trace/index.js';
+import { type Authorize, checkAccess, noIdentity, PUBLIC } from './access.js';
 import { createRouteIndex } from './method-not-allowed.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { systemRoutes } from './system.routes.js';
@@ -28,9 +29,25 @@ export interface AppDeps extends ModuleContext {
   /** Migrations this build knows, so `/ready` can tell whether the database is current. */
   migrations: readonly Migration[];
   queueDepths?: () => Promise<Array<{ queue: string; depth: number }>>;
+  /** Checks a route's RBAC action for a request; the identity module provides it. */
+  authorize?: Authorize;
   /** True once shutdown began: `/ready` turns 503 so load balancers stop sending traffic. */
   isShuttingDown?: () => boolean;
   version: string;
+}
+
+/** One registered route and the action it requires (null: none declared, so it is closed). */
+export interface RouteAccess {
+  method: string;
+  url: string;
+  action: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its declared access rule (for the deny-by-default test and the admin console). */
+    routeAccess(): RouteAccess[];
+  }
 }
 
 export type KeelApp = FastifyInstance<
@@ -64,6 +81,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
 
   const metrics = createMetrics({ poolStats: deps.db.poolStats, queueDepths: deps.queueDepths });
   const routes = createRouteIndex();
+  const access: RouteAccess[] = [];
+  app.decorate('routeAccess', () => [...access]);
   // Body parsing resumes on the socket's async context, which lost the trace: routes that take a
   // body enter it again before validation (a route-level hook, so GET routes pay nothing).
   const restoreTrace = (request: FastifyRequest, _reply: FastifyReply, done: () => void) => {
@@ -71,7 +90,12 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   };
   app.addHook('onRoute', (route) => {
     routes.add(route.method, route.url);
+    // The API reference UI (static files) is public by nature; every other route declares itself.
+    if (route.url === '/docs' || route.url.startsWith('/docs/'))
+      route.config = { ...route.config, action: PUBLIC };
     const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods)
+      access.push({ method, url: route.url, action: route.config?.action ?? null });
     if (methods.some((m) => m !== 'GET' && m !== 'HEAD')) {
       const existing = route.preValidation;
       route.preValidation = [
@@ -126,6 +150,12 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
       return;
     }
     runWithTrace({ traceUuid: String(request.id) }, done);
+  });
+  const authorize = deps.authorize ?? noIdentity;
+  app.addHook('preHandler', (request, _reply, done) => {
+    // Public routes skip the promise: they include the probes that must stay cheap.
+    if (request.routeOptions.config.action === PUBLIC) return done();
+    checkAccess(request, authorize).then(() => done(), done);
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';

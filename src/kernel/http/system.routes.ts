@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { pendingMigrations } from '../db/index.js';
 import { isDatabaseUnavailable } from '../errors/index.js';
 import type { Metrics } from '../metrics/index.js';
+import { PUBLIC } from './access.js';
 import type { AppDeps } from './app.js';
 import { problemContentType, problemType } from './problem.js';
 
@@ -27,6 +28,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metri
   app.get(
     '/health',
     {
+      config: { action: PUBLIC },
       schema: {
         tags: ['system'],
         summary: 'Liveness: the process is up and serving',
@@ -39,6 +41,7 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metri
   app.get(
     '/ready',
     {
+      config: { action: PUBLIC },
       schema: {
         tags: ['system'],
         summary: 'Readiness: the database answers and every migration of this build is applied',
@@ -76,7 +79,8 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metri
 
   app.get(
     '/metrics',
-    { schema: { tags: ['system'], summary: 'Prometheus metrics', hide: false } },
+    // Public like the other probes; restrict it at the network edge if your metrics are sensitive.
+    { config: { action: PUBLIC }, schema: { tags: ['system'], summary: 'Prometheus metrics' } },
     async (_request, reply) => {
       try {
         const text = await metrics.registry.metrics();
@@ -100,5 +104,5 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metri
     },
   );
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { config: { action: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
 };

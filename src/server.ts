@@ -3,6 +3,7 @@ import type { KeelConfig } from './kernel/config/index.js';
 import { loadSecrets, type Secrets } from './kernel/crypto/index.js';
 import {
   type Database,
+  describeOffExtension,
   type ExtensionStatus,
   migrate,
   openDatabase,
@@ -137,6 +138,6 @@ function logFeatures(log: Log, extensions: ExtensionStatus[]): void {
   if (off.length === 0) return;
   log.warn(
     { extensions: off.map((e) => ({ name: e.name, reason: e.reason })) },
-    `features off: ${off.map((e) => `${e.enables} (extension ${e.name}: ${e.reason})`).join('; ')}`,
+    `features off: ${off.map(describeOffExtension).join('; ')}`,
   );
 }

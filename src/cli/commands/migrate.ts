@@ -1,5 +1,5 @@
 import { loadConfig } from '../../kernel/config/index.js';
-import { migrate, openDatabase, readMigrations } from '../../kernel/db/index.js';
+import { describeOffExtension, migrate, openDatabase, readMigrations } from '../../kernel/db/index.js';
 import { createLog } from '../../kernel/log/index.js';
 import { allModules, migrationSources } from '../../modules.js';
 import type { Command } from '../command.js';
@@ -24,7 +24,7 @@ export const migrateCommand: Command = {
         applied.length === 0 ? 'database is current\n' : `${applied.length} migration(s) applied\n`,
       );
       for (const ext of extensions.filter((e) => e.version === null)) {
-        process.stdout.write(`off: ${ext.enables} (extension ${ext.name}: ${ext.reason})\n`);
+        process.stdout.write(`off: ${describeOffExtension(ext)}\n`);
       }
       return 0;
     } finally {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SqlConnection } from '../db/index.js';
 import { quoteIdent } from '../db/index.js';
+import { isUuid } from '../ids.js';
 import type { JobDefinition } from '../jobs/jobs.types.js';
 import type { Log } from '../log/index.js';
 import { DecryptionError } from './crypto.errors.js';
@@ -254,8 +255,6 @@ export interface KeyRotationJobDeps {
   batchSize?: number;
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * The `kernel.keys.rotate` job. Without a `rotationId` in the payload it records under the job's
  * own id, so a retry resumes the same `kernel.key_rotations` row. A rotation that ends with rows
@@ -270,8 +269,7 @@ export function keyRotationJob(deps: KeyRotationJobDeps): JobDefinition<'kernel.
     expireInSeconds: 4 * 3600,
     concurrency: 1,
     handler: async function rotateKeysJob(payload, context) {
-      const rotationId =
-        payload.rotationId ?? (uuidPattern.test(context.jobId) ? context.jobId : randomUUID());
+      const rotationId = payload.rotationId ?? (isUuid(context.jobId) ? context.jobId : randomUUID());
       const [previous] = await deps.db.query<{ status: string; target_key_id: string }>(
         'select status, target_key_id from kernel.key_rotations where id = $1',
         [rotationId],

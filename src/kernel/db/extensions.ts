@@ -79,6 +79,11 @@ async function installedExtensions(conn: SqlConnection): Promise<Map<string, str
   return new Map(rows.map((row) => [row.extname, row.extversion]));
 }
 
+/** One line for a feature that is off: what it enables and why, for logs, `keel migrate` and doctor. */
+export function describeOffExtension(ext: ExtensionStatus): string {
+  return `${ext.enables} (extension ${ext.name}: ${ext.reason})`;
+}
+
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

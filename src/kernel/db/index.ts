@@ -10,6 +10,7 @@ export {
 } from './database.js';
 export { EmbeddedDatabaseBusyError, embeddedLockHolder } from './embedded-lock.js';
 export {
+  describeOffExtension,
   detectExtensions,
   type ExtensionName,
   type ExtensionStatus,

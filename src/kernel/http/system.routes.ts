@@ -5,7 +5,6 @@ import { isDatabaseUnavailable } from '../errors/index.js';
 import type { Metrics } from '../metrics/index.js';
 import { PUBLIC } from './access.js';
 import type { AppDeps } from './app.js';
-import { problemContentType, problemType } from './problem.js';
 
 const readySchema = z.object({
   status: z.enum(['ready', 'not_ready']),
@@ -81,26 +80,11 @@ export const systemRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; metrics: Metri
     '/metrics',
     // Public like the other probes; restrict it at the network edge if your metrics are sensitive.
     { config: { action: PUBLIC }, schema: { tags: ['system'], summary: 'Prometheus metrics' } },
+    // A gauge that reads the database fails while it is down; the error handler turns that into
+    // a 503 problem like any other route's.
     async (_request, reply) => {
-      try {
-        const text = await metrics.registry.metrics();
-        return reply.type(metrics.registry.contentType).send(text);
-      } catch (error) {
-        // A gauge that reads the database fails while it is down; the scrape must still answer.
-        deps.log.warn({ err: error }, 'metrics collection failed');
-        return reply
-          .code(503)
-          .type(problemContentType)
-          .send(
-            JSON.stringify({
-              type: problemType('db_unavailable'),
-              title: 'Database unavailable',
-              status: 503,
-              detail: 'Metrics could not be collected.',
-              code: 'db_unavailable',
-            }),
-          );
-      }
+      const text = await metrics.registry.metrics();
+      return reply.type(metrics.registry.contentType).send(text);
     },
   );
 

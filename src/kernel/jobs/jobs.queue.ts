@@ -1,5 +1,6 @@
 import PgBoss from 'pg-boss';
 import { KeelError } from '../errors/index.js';
+import { isUuid } from '../ids.js';
 import { createJobsSql } from './jobs.adapter.js';
 import { isRecord, jobIdFor, openEnvelope, sealEnvelope } from './jobs.envelope.js';
 import { startSchedules } from './jobs.schedules.js';
@@ -26,7 +27,6 @@ export class JobDefinitionError extends Error {
 }
 
 const jobStates: readonly JobState[] = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'];
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Session-level advisory lock key for installing the queue ('keel' + 3; migrations use + 1, the
 // scheduler + 2).
@@ -264,7 +264,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   }
 
   async function getJob(name: string, id: string): Promise<JobView | null> {
-    if (!uuidPattern.test(id) || !queueNames.includes(name)) return null;
+    if (!isUuid(id) || !queueNames.includes(name)) return null;
     const job = await boss.getJobById<unknown>(name, id, { includeArchive: true });
     if (!job) return null;
     const envelope = openEnvelope(job.data);

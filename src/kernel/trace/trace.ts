@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { isUuid } from '../ids.js';
 
 /** What every log line and enqueued job inherits from the request (or job) that caused it. */
 export interface TraceContext {
@@ -20,7 +21,6 @@ export function runWithTrace<T>(context: TraceContext, fn: () => T): T {
   return storage.run(context, fn);
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // W3C trace-context: version-traceid-parentid-flags; an all-zero trace id is invalid.
 const traceparentPattern = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
@@ -33,7 +33,7 @@ export function traceUuidFromHeaders(headers: Record<string, string | string[] |
   const match = traceparent ? traceparentPattern.exec(traceparent) : null;
   if (match?.[1] && !/^0+$/.test(match[1])) return hexToUuid(match[1]);
   const given = first(headers['x-trace-uuid'])?.trim();
-  if (given && uuidPattern.test(given)) return given.toLowerCase();
+  if (given && isUuid(given)) return given.toLowerCase();
   return randomUUID();
 }
 

@@ -1,3 +1,4 @@
+export { advisoryLockKeys, withAdvisoryLock } from './advisory-lock.js';
 export {
   type Database,
   type DedicatedConnection,
@@ -18,7 +19,6 @@ export {
   wantedExtensions,
 } from './extensions.js';
 export {
-  MIGRATION_LOCK_KEY,
   type MigrateResult,
   type Migration,
   type MigrationSource,

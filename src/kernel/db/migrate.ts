@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Log } from '../log/index.js';
+import { advisoryLockKeys, withAdvisoryLock } from './advisory-lock.js';
 import type { Database, SqlConnection } from './database.js';
 import { type ExtensionStatus, ensureExtensions } from './extensions.js';
 
@@ -22,9 +23,6 @@ export interface MigrateResult {
   applied: Array<{ module: string; tag: string }>;
   extensions: ExtensionStatus[];
 }
-
-// Session-level advisory lock key shared by every Keel process ('keel' + 1).
-export const MIGRATION_LOCK_KEY = 0x6b65656c01n;
 
 const bootstrapSql = `
 create schema if not exists keel_meta;
@@ -67,44 +65,40 @@ export function readMigrations(sources: MigrationSource[]): Migration[] {
  * for the lock and then find nothing pending. Each migration commits with its bookkeeping row.
  */
 export async function migrate(db: Database, migrations: Migration[], log?: Log): Promise<MigrateResult> {
-  return db.withConnection(async (conn) => {
-    await conn.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY.toString()]);
-    try {
-      let done = await appliedMigrations(conn);
-      if (done === null) {
-        await conn.exec(bootstrapSql);
-        done = new Map();
-      }
-      const extensions = await ensureExtensions(conn);
-      const applied: MigrateResult['applied'] = [];
-      for (const migration of migrations) {
-        const key = `${migration.module}/${migration.tag}`;
-        const previous = done.get(key);
-        if (previous !== undefined) {
-          if (previous !== migration.hash) {
-            throw new Error(`migration ${key} was changed after it was applied; add a new migration instead`);
-          }
-          continue;
-        }
-        await conn.exec('begin');
-        try {
-          for (const statement of migration.statements) await conn.exec(statement);
-          await conn.query(
-            'insert into keel_meta.schema_migrations (module, tag, hash) values ($1, $2, $3)',
-            [migration.module, migration.tag, migration.hash],
-          );
-          await conn.exec('commit');
-        } catch (error) {
-          await conn.exec('rollback');
-          throw new Error(`migration ${key} failed: ${(error as Error).message}`, { cause: error });
-        }
-        applied.push({ module: migration.module, tag: migration.tag });
-        log?.info({ module: migration.module, tag: migration.tag }, 'migration applied');
-      }
-      return { applied, extensions };
-    } finally {
-      await conn.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY.toString()]);
+  return withAdvisoryLock(db, advisoryLockKeys.migrations, async (conn) => {
+    let done = await appliedMigrations(conn);
+    if (done === null) {
+      await conn.exec(bootstrapSql);
+      done = new Map();
     }
+    const extensions = await ensureExtensions(conn);
+    const applied: MigrateResult['applied'] = [];
+    for (const migration of migrations) {
+      const key = `${migration.module}/${migration.tag}`;
+      const previous = done.get(key);
+      if (previous !== undefined) {
+        if (previous !== migration.hash) {
+          throw new Error(`migration ${key} was changed after it was applied; add a new migration instead`);
+        }
+        continue;
+      }
+      await conn.exec('begin');
+      try {
+        for (const statement of migration.statements) await conn.exec(statement);
+        await conn.query('insert into keel_meta.schema_migrations (module, tag, hash) values ($1, $2, $3)', [
+          migration.module,
+          migration.tag,
+          migration.hash,
+        ]);
+        await conn.exec('commit');
+      } catch (error) {
+        await conn.exec('rollback');
+        throw new Error(`migration ${key} failed: ${(error as Error).message}`, { cause: error });
+      }
+      applied.push({ module: migration.module, tag: migration.tag });
+      log?.info({ module: migration.module, tag: migration.tag }, 'migration applied');
+    }
+    return { applied, extensions };
   });
 }
 

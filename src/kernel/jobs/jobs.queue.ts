@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import { advisoryLockKeys, withAdvisoryLock } from '../db/index.js';
 import { KeelError } from '../errors/index.js';
 import { isUuid } from '../ids.js';
 import { createJobsSql } from './jobs.adapter.js';
@@ -27,10 +28,6 @@ export class JobDefinitionError extends Error {
 }
 
 const jobStates: readonly JobState[] = ['created', 'retry', 'active', 'completed', 'cancelled', 'failed'];
-
-// Session-level advisory lock key for installing the queue ('keel' + 3; migrations use + 1, the
-// scheduler + 2).
-const JOBS_INSTALL_LOCK_KEY = 0x6b65656c03n;
 
 export function deadLetterQueue(name: string): string {
   return `${name}.dead`;
@@ -66,14 +63,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     // script can still collide ("duplicate key … pg_namespace_nspname_index") although it takes an
     // advisory lock. Holding Keel's own session lock around the whole install makes the second
     // process find pg-boss installed instead of racing to create it.
-    await db.withConnection(async (conn) => {
-      await conn.query('select pg_advisory_lock($1)', [JOBS_INSTALL_LOCK_KEY.toString()]);
-      try {
-        await installUnlocked();
-      } finally {
-        await conn.query('select pg_advisory_unlock($1)', [JOBS_INSTALL_LOCK_KEY.toString()]);
-      }
-    });
+    await withAdvisoryLock(db, advisoryLockKeys.jobsInstall, installUnlocked);
   }
 
   async function installUnlocked(): Promise<void> {

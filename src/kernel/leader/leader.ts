@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
-import type { Database } from '../db/index.js';
+import { advisoryLockKeys, type Database } from '../db/index.js';
 import type { Log } from '../log/index.js';
 import * as repo from './leader.repository.js';
 import { startServerElection } from './leader.server.js';
 import { callbackQueue, errorMessage } from './leader.support.js';
 
 /** Advisory-lock key of the scheduler leader ('keel' + 2; migrations hold 'keel' + 1). */
-export const SCHEDULER_LOCK_KEY = 0x6b65656c02n;
+export const SCHEDULER_LOCK_KEY = advisoryLockKeys.scheduler;
 
 export interface LeaderElectionOptions {
   db: Database;

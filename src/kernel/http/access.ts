@@ -1,5 +1,20 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { KeelError } from '../errors/index.js';
+
+/** Who is calling, once the access check has run on a non-public route. */
+export interface Principal {
+  /** 'session': a signed-in user (JWT); 'api_key': a key acting for its owner. */
+  kind: 'session' | 'api_key';
+  userId: string;
+  /** Role names held (global roles plus org roles in the current org). */
+  roles: readonly string[];
+  /** Every action this principal may perform (an API key: its scopes ∩ its owner's actions). */
+  actions: ReadonlySet<string>;
+  /** The org the request acts in, when the user belongs to one. */
+  orgId: string | null;
+  sessionId: string | null;
+  apiKeyId: string | null;
+}
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -9,12 +24,34 @@ declare module 'fastify' {
      */
     action?: string;
   }
+  interface FastifyRequest {
+    /** Set by the access check on non-public routes (and on public ones that carry credentials). */
+    principal: Principal | null;
+  }
 }
 
 export const PUBLIC = 'public';
 
+/** An RBAC action a module's routes use, and the built-in roles that hold it by default. */
+export interface ActionDefinition {
+  code: string;
+  description: string;
+  /** Built-in roles granted this action when the catalog is seeded (admins can change it later). */
+  roles: readonly string[];
+}
+
 /** Decides whether the request may perform `action`; throws KeelError (401/403) when not. */
 export type Authorize = (request: FastifyRequest, action: string) => Promise<void>;
+
+/**
+ * What the identity module plugs into the app: the access check, plus app-wide hooks
+ * (audit, rate limits) registered before every module's routes.
+ */
+export interface AccessProvider {
+  authorize: Authorize;
+  /** Registered unencapsulated (its hooks see every route). */
+  plugin?: FastifyPluginAsync;
+}
 
 /**
  * Until the identity module provides its own, nobody is signed in: public routes are open and

@@ -1,9 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyPluginAsync,
   type FastifyReply,
   type FastifyRequest,
   LogController,
@@ -19,7 +22,7 @@ import { KeelError } from '../errors/index.js';
 import { createMetrics } from '../metrics/index.js';
 import type { KeelModule, ModuleContext } from '../module/index.js';
 import { runWithTrace, traceUuidFromHeaders } from '../trace/index.js';
-import { type Authorize, checkAccess, noIdentity, PUBLIC } from './access.js';
+import { type AccessProvider, type Authorize, checkAccess, noIdentity, PUBLIC } from './access.js';
 import { createRouteIndex } from './method-not-allowed.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { systemRoutes } from './system.routes.js';
@@ -29,7 +32,10 @@ export interface AppDeps extends ModuleContext {
   /** Migrations this build knows, so `/ready` can tell whether the database is current. */
   migrations: readonly Migration[];
   queueDepths?: () => Promise<Array<{ queue: string; depth: number }>>;
-  /** Checks a route's RBAC action for a request; the identity module provides it. */
+  /**
+   * Checks a route's RBAC action for a request. Default: the access provider of the module that
+   * declares one (identity), else nobody is signed in. Tests may pass their own.
+   */
   authorize?: Authorize;
   /** True once shutdown began: `/ready` turns 503 so load balancers stop sending traffic. */
   isShuttingDown?: () => boolean;
@@ -151,7 +157,16 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     }
     runWithTrace({ traceUuid: String(request.id) }, done);
   });
-  const authorize = deps.authorize ?? noIdentity;
+  const moduleContext = (module: KeelModule): ModuleContext => ({
+    config,
+    db: deps.db,
+    log: log.child({ module: module.name }),
+    secrets: deps.secrets,
+    encryptedColumns: deps.encryptedColumns,
+  });
+  const accessProvider = resolveAccessProvider(deps, moduleContext);
+  const authorize = accessProvider?.authorize ?? noIdentity;
+  app.decorateRequest('principal', null);
   app.addHook('preHandler', (request, _reply, done) => {
     // Public routes skip the promise: they include the probes that must stay cheap.
     if (request.routeOptions.config.action === PUBLIC) return done();
@@ -188,19 +203,39 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
+    // The API reference page sets its own, narrower policy for its scripts.
+    enableCSPNonces: false,
+  });
+  if (accessProvider?.plugin) await app.register(skipOverride(accessProvider.plugin));
+
   await app.register(systemRoutes, { deps, metrics });
   for (const module of deps.modules) {
     if (!module.routes) continue;
-    const context: ModuleContext = {
-      config,
-      db: deps.db,
-      log: log.child({ module: module.name }),
-      secrets: deps.secrets,
-      encryptedColumns: deps.encryptedColumns,
-    };
-    await app.register(module.routes.plugin(context), {
+    await app.register(module.routes.plugin(moduleContext(module)), {
       prefix: module.routes.prefix,
     });
   }
   return app;
+}
+
+/** The explicit `authorize` of the deps, else the one module that provides access control. */
+function resolveAccessProvider(
+  deps: AppDeps,
+  contextOf: (module: KeelModule) => ModuleContext,
+): AccessProvider | undefined {
+  if (deps.authorize) return { authorize: deps.authorize };
+  const providers = deps.modules.filter((m) => m.access);
+  if (providers.length > 1)
+    throw new Error(`only one module may provide access control: ${providers.map((m) => m.name).join(', ')}`);
+  const [provider] = providers;
+  return provider?.access?.(contextOf(provider));
+}
+
+/** Registers a plugin in the parent's scope, so its hooks apply to every route (fastify-plugin's trick). */
+function skipOverride(plugin: FastifyPluginAsync): FastifyPluginAsync {
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+  return plugin;
 }

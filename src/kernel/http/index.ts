@@ -1,3 +1,10 @@
-export { type Authorize, noIdentity, PUBLIC } from './access.js';
+export {
+  type AccessProvider,
+  type ActionDefinition,
+  type Authorize,
+  noIdentity,
+  type Principal,
+  PUBLIC,
+} from './access.js';
 export { type AppDeps, buildApp, type KeelApp, type RouteAccess } from './app.js';
 export { type Problem, problemContentType, problemType, sendProblem, toKeelError } from './problem.js';

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { KeelConfig } from '../config/index.js';
 import type { EncryptedColumn, Secrets } from '../crypto/index.js';
 import type { Database } from '../db/index.js';
+import type { AccessProvider, ActionDefinition } from '../http/access.js';
 import type { AnyJobDefinition, AnyScheduleDefinition } from '../jobs/jobs.types.js';
 import type { Log } from '../log/index.js';
 
@@ -31,6 +32,10 @@ export interface KeelModule {
   /** The module's job handlers, built with their dependencies. */
   jobs?: (ctx: ModuleContext) => readonly AnyJobDefinition[];
   schedules?: readonly AnyScheduleDefinition[];
+  /** The RBAC actions this module's routes declare; the identity module seeds them. */
+  actions?: readonly ActionDefinition[];
+  /** Access control for every route (only the identity module provides it). */
+  access?: (ctx: ModuleContext) => AccessProvider;
   /** Text columns of this module's tables that hold ciphertexts (see kernel/crypto). */
   encryptedColumns?: readonly EncryptedColumn[];
 }

@@ -6,6 +6,7 @@ import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
 import type { KeelModule, ModuleContext } from './kernel/module/index.js';
 import { orderModules } from './kernel/module/index.js';
 import { projectRoot } from './kernel/paths.js';
+import { identityModule } from './shared/identity/index.js';
 
 /** The kernel's own module: its tables (nodes, leadership events, key rotations) and jobs. */
 export const kernelModule: KeelModule = {
@@ -24,7 +25,7 @@ export const kernelModule: KeelModule = {
  * Every module of this build, listed explicitly (no auto-loading): registration order is visible
  * here, and `orderModules` checks that dependencies point down and have no cycles.
  */
-export const allModules: readonly KeelModule[] = orderModules([kernelModule]);
+export const allModules: readonly KeelModule[] = orderModules([kernelModule, identityModule]);
 
 /** Every module's job handlers, each built with a context whose log names its module. */
 export function jobDefinitionsOf(modules: readonly KeelModule[], context: ModuleContext): AnyJobDefinition[] {

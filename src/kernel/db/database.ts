@@ -35,6 +35,11 @@ export interface Database extends SqlConnection {
    * Embedded PGlite has a single connection, so this is that connection.
    */
   withConnection<T>(fn: (conn: SqlConnection) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. Use only
+   * `tx` inside: on embedded PGlite, a query on the database itself would wait for the transaction.
+   */
+  transaction<T>(fn: (tx: SqlConnection) => Promise<T>): Promise<T>;
   /** A new, unpooled connection for the caller to own (leader election). Server only. */
   connectDedicated(): Promise<DedicatedConnection>;
   poolStats(): PoolStats;
@@ -96,6 +101,15 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
     orm: drizzlePglite(client) as unknown as PgDatabase<PgQueryResultHKT>,
     ...conn,
     withConnection: (fn) => fn(conn),
+    transaction: (fn) =>
+      client.transaction((tx) =>
+        fn({
+          query: async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows,
+          exec: async (sql: string) => {
+            await tx.exec(sql);
+          },
+        }),
+      ),
     async connectDedicated() {
       throw new Error(
         'embedded PGlite has a single connection; dedicated connections need a PostgreSQL server',
@@ -153,6 +167,23 @@ export async function openPostgres(url: string, poolMax: number, log?: Log): Pro
         throw error;
       } finally {
         // A client that failed mid-session may still hold session state (locks): discard it.
+        client.release(broken);
+      }
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const result = await fn(clientConnection(client));
+        await client.query('commit');
+        return result;
+      } catch (error) {
+        await client.query('rollback').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
         client.release(broken);
       }
     },

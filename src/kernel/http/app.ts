@@ -210,6 +210,9 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     enableCSPNonces: false,
   });
   if (accessProvider?.plugin) await app.register(skipOverride(accessProvider.plugin));
+  for (const module of deps.modules) {
+    if (module.appHooks) await app.register(skipOverride(module.appHooks(moduleContext(module))));
+  }
 
   await app.register(systemRoutes, { deps, metrics });
   for (const module of deps.modules) {

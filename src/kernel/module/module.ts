@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { KeelConfig } from '../config/index.js';
 import type { EncryptedColumn, Secrets } from '../crypto/index.js';
-import type { Database } from '../db/index.js';
+import type { Database, SqlConnection } from '../db/index.js';
 import type { AccessProvider, ActionDefinition } from '../http/access.js';
 import type { AnyJobDefinition, AnyScheduleDefinition } from '../jobs/jobs.types.js';
 import type { Log } from '../log/index.js';
@@ -36,6 +36,16 @@ export interface KeelModule {
   actions?: readonly ActionDefinition[];
   /** Access control for every route (only the identity module provides it). */
   access?: (ctx: ModuleContext) => AccessProvider;
+  /**
+   * App-wide hooks (rate limits, ...), registered unencapsulated after the access check, so they
+   * see `request.principal` on every route.
+   */
+  appHooks?: (ctx: ModuleContext) => FastifyPluginAsync;
+  /**
+   * GDPR erasure (seed 000 `10_del_req`): delete or anonymize everything this module holds about
+   * `userId`, inside `tx`. Returns counts per table (never data) for the deletion request's report.
+   */
+  eraseUser?: (tx: SqlConnection, userId: string, ctx: ModuleContext) => Promise<Record<string, number>>;
   /** Text columns of this module's tables that hold ciphertexts (see kernel/crypto). */
   encryptedColumns?: readonly EncryptedColumn[];
 }

@@ -193,9 +193,7 @@ export const rewardLog = plansSchema.table(
   },
   (t) => [
     unique('reward_log_user_kind_mission_key').on(t.userId, t.kind, t.missionKey),
-    uniqueIndex('reward_log_referral_key')
-      .on(t.userId, t.referredUserId)
-      .where(sql`${t.kind} = 'referral'`),
+    uniqueIndex('reward_log_referral_key').on(t.userId, t.referredUserId).where(sql`${t.kind} = 'referral'`),
     check('reward_log_kind_check', sql`${t.kind} in ('referral', 'mission')`),
     check('reward_log_amount_check', sql`${t.amount} > 0`),
     check(

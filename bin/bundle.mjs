@@ -47,7 +47,8 @@ export async function ensureBundle({ force = false } = {}) {
     target: 'node20',
     // Dependencies are bundled too (Node's ESM loader costs ~1 ms per file, and there are
     // hundreds), except those that read files shipped beside their own code.
-    external: ['@electric-sql/*', '@fastify/swagger-ui', 'pg-native'],
+    // Native addons (argon2) and packages that read their own files at run time stay external.
+    external: ['@electric-sql/*', '@fastify/swagger-ui', '@node-rs/*', 'pg-native'],
     // Bundled CommonJS packages call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __keelCreateRequire } from 'node:module'; const require = __keelCreateRequire(import.meta.url);",

@@ -25,6 +25,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   isShuttingDown?: () => boolean;
   authorize?: Authorize;
+  /** The app's keys; pass your own to build identity services over the same app (see identity.ts). */
+  secrets?: Secrets;
 }
 
 /** The real app over a test database; close it with `app.close()`. */
@@ -34,7 +36,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<KeelApp> {
   return buildApp({
     config,
     db: options.db,
-    secrets: testSecrets(),
+    secrets: options.secrets ?? testSecrets(),
     encryptedColumns: encryptedColumnsOf(modules),
     log: options.log ?? createLog({ svc: 'test', level: 'silent' }),
     modules,

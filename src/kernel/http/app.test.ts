@@ -311,6 +311,7 @@ describe('access (deny by default)', () => {
     name: 'guarded',
     layer: 'module',
     dependsOn: ['kernel'],
+    actions: [{ code: 'admin.settings.read', description: 'Read settings', roles: [] }],
     routes: {
       prefix: '/api/guarded',
       plugin: () => async (app) => {

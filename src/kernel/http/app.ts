@@ -20,7 +20,7 @@ import {
 import type { Migration } from '../db/index.js';
 import { KeelError } from '../errors/index.js';
 import { createMetrics } from '../metrics/index.js';
-import type { KeelModule, ModuleContext } from '../module/index.js';
+import { declaredActions, type KeelModule, type ModuleContext } from '../module/index.js';
 import { runWithTrace, traceUuidFromHeaders } from '../trace/index.js';
 import { type AccessProvider, type Authorize, checkAccess, noIdentity, PUBLIC } from './access.js';
 import { createRouteIndex } from './method-not-allowed.js';
@@ -234,7 +234,7 @@ function resolveAccessProvider(
   if (providers.length > 1)
     throw new Error(`only one module may provide access control: ${providers.map((m) => m.name).join(', ')}`);
   const [provider] = providers;
-  return provider?.access?.(contextOf(provider));
+  return provider?.access?.(contextOf(provider), declaredActions(deps.modules));
 }
 
 /** Registers a plugin in the parent's scope, so its hooks apply to every route (fastify-plugin's trick). */

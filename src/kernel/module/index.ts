@@ -1,1 +1,9 @@
-export { type KeelModule, type Layer, type ModuleContext, ModuleGraphError, orderModules } from './module.js';
+export {
+  type DeclaredAction,
+  declaredActions,
+  type KeelModule,
+  type Layer,
+  type ModuleContext,
+  ModuleGraphError,
+  orderModules,
+} from './module.js';

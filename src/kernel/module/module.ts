@@ -34,8 +34,11 @@ export interface KeelModule {
   schedules?: readonly AnyScheduleDefinition[];
   /** The RBAC actions this module's routes declare; the identity module seeds them. */
   actions?: readonly ActionDefinition[];
-  /** Access control for every route (only the identity module provides it). */
-  access?: (ctx: ModuleContext) => AccessProvider;
+  /**
+   * Access control for every route (only the identity module provides it), given every module's
+   * declared actions so it can seed its catalog and refuse routes that use an undeclared one.
+   */
+  access?: (ctx: ModuleContext, actions: readonly DeclaredAction[]) => AccessProvider;
   /**
    * App-wide hooks (rate limits, ...), registered unencapsulated after the access check, so they
    * see `request.principal` on every route.
@@ -48,6 +51,25 @@ export interface KeelModule {
   eraseUser?: (tx: SqlConnection, userId: string, ctx: ModuleContext) => Promise<Record<string, number>>;
   /** Text columns of this module's tables that hold ciphertexts (see kernel/crypto). */
   encryptedColumns?: readonly EncryptedColumn[];
+}
+
+/** An action with the module that declared it. */
+export interface DeclaredAction extends ActionDefinition {
+  module: string;
+}
+
+/** Every action the modules declare; two modules declaring one code is a build error. */
+export function declaredActions(modules: readonly KeelModule[]): DeclaredAction[] {
+  const seen = new Map<string, string>();
+  return modules.flatMap((m) =>
+    (m.actions ?? []).map((action) => {
+      const owner = seen.get(action.code);
+      if (owner)
+        throw new ModuleGraphError(`action "${action.code}" is declared by both ${owner} and ${m.name}`);
+      seen.set(action.code, m.name);
+      return { ...action, module: m.name };
+    }),
+  );
 }
 
 export class ModuleGraphError extends Error {

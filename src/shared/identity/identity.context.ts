@@ -1,14 +1,22 @@
-import type { Database } from '../../kernel/db/index.js';
 import type { Secrets } from '../../kernel/crypto/index.js';
+import type { Database } from '../../kernel/db/index.js';
 import type { ModuleContext } from '../../kernel/module/index.js';
+import { createRbac, type Rbac } from './access/rbac.js';
+import { type ApiKeysService, createApiKeysService } from './api-keys/api-keys.service.js';
+import { createPasswordsService, type PasswordsService } from './passwords/passwords.service.js';
 import { createSessionsService, type SessionsService } from './sessions/sessions.service.js';
 import { type AccessTokens, createAccessTokens } from './tokens/access-token.js';
+import { createUsersService, type UsersService } from './users/users.service.js';
 
 /** The identity module's services, built once per app from its context. */
 export interface IdentityServices {
   ctx: ModuleContext;
   tokens: AccessTokens;
   sessions: SessionsService;
+  passwords: PasswordsService;
+  rbac: Rbac;
+  apiKeys: ApiKeysService;
+  users: UsersService;
 }
 
 // The access check and the routes are built from separate calls (kernel `access` and `routes`),
@@ -23,11 +31,18 @@ export function identityServices(ctx: ModuleContext): IdentityServices {
   }
   const existing = bySecrets.get(ctx.secrets);
   if (existing) return existing;
-  const tokens = createAccessTokens(ctx.secrets.ring);
+  const { db, secrets } = ctx;
+  const tokens = createAccessTokens(secrets.ring);
+  const sessions = createSessionsService({ db, secrets, tokens });
+  const rbac = createRbac(db);
   const services: IdentityServices = {
     ctx,
     tokens,
-    sessions: createSessionsService({ db: ctx.db, secrets: ctx.secrets, tokens }),
+    sessions,
+    passwords: createPasswordsService({ db, sessions }),
+    rbac,
+    apiKeys: createApiKeysService({ db, secrets, rbac }),
+    users: createUsersService({ db, secrets, sessions, rbac }),
   };
   bySecrets.set(ctx.secrets, services);
   return services;

@@ -41,7 +41,13 @@ export interface SessionView {
   expiresAt: Date;
 }
 
-export type RevokeReason = 'logout' | 'revoked' | 'revoked_all' | 'reuse_detected' | 'user_disabled' | 'erased';
+export type RevokeReason =
+  | 'logout'
+  | 'revoked'
+  | 'revoked_all'
+  | 'reuse_detected'
+  | 'user_disabled'
+  | 'erased';
 
 export interface SessionsDeps {
   db: Database;
@@ -150,7 +156,10 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
           ],
         );
         await tx.query('update identity.users set last_login_at = $2 where id = $1', [userId, now]);
-        return { issued: await issue(tx, userId, sessionId, now), claims: await claimsOf(tx, userId, sessionId) };
+        return {
+          issued: await issue(tx, userId, sessionId, now),
+          claims: await claimsOf(tx, userId, sessionId),
+        };
       });
       return withAccessToken(issued, claims);
     },
@@ -183,13 +192,15 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
           await revokeSessions(tx, 'id = $1', [row.sessionId], 'reuse_detected');
           return { refused: 'This refresh token was already used; the session has been revoked.' } as const;
         }
-        if (row.expiresAt <= now) return { refused: 'The refresh token has expired; sign in again.' } as const;
+        if (row.expiresAt <= now)
+          return { refused: 'The refresh token has expired; sign in again.' } as const;
         if (row.userStatus !== 'active') {
           await revokeSessions(tx, 'id = $1', [row.sessionId], 'user_disabled');
           return { refused: `This account is ${row.userStatus}.` } as const;
         }
         await tx.query('update identity.user_secrets set rotated_at = $2 where id = $1', [row.id, now]);
-        if (client.ip) await tx.query('update identity.sessions set ip = $2 where id = $1', [row.sessionId, client.ip]);
+        if (client.ip)
+          await tx.query('update identity.sessions set ip = $2 where id = $1', [row.sessionId, client.ip]);
         return {
           refused: undefined,
           issued: await issue(tx, row.userId, row.sessionId, now),
@@ -240,7 +251,14 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
        values ($1, $2, $3, $4, $5, $6)
        on conflict (user_id, fingerprint) do update set last_seen_at = now()
        returning id`,
-      [randomUUID(), userId, lookupHash(secrets.hmacKey, devicePurpose, userAgent), info.browser, info.os, info.deviceType],
+      [
+        randomUUID(),
+        userId,
+        lookupHash(secrets.hmacKey, devicePurpose, userAgent),
+        info.browser,
+        info.os,
+        info.deviceType,
+      ],
     );
     return row?.id ?? null;
   }
@@ -250,7 +268,11 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
  * The claims an access token carries: global roles (every user holds `user`) and the org the
  * user acts in (their oldest active membership) with their role there.
  */
-export async function claimsOf(conn: SqlConnection, userId: string, sessionId: string): Promise<AccessClaims> {
+export async function claimsOf(
+  conn: SqlConnection,
+  userId: string,
+  sessionId: string,
+): Promise<AccessClaims> {
   const roleRows = await conn.query<{ name: string }>(
     `select r.name from identity.user_roles ur join identity.roles r on r.id = ur.role_id
      where ur.user_id = $1 order by r.name`,

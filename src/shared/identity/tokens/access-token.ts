@@ -39,7 +39,9 @@ export function createAccessTokens(ring: KeyRing): AccessTokens {
     if (cached) return cached;
     const ringKey = ring.byId(kid);
     if (!ringKey) return undefined;
-    const key = new Uint8Array(hkdfSync('sha256', ringKey.key, new Uint8Array(0), 'keel access token v1', 32));
+    const key = new Uint8Array(
+      hkdfSync('sha256', ringKey.key, new Uint8Array(0), 'keel access token v1', 32),
+    );
     derived.set(kid, key);
     return key;
   };

@@ -63,14 +63,21 @@ export async function insertUser(tx: SqlConnection, secrets: Secrets, user: NewU
 }
 
 export async function findUserById(conn: SqlConnection, id: string): Promise<UserRow | null> {
-  const [row] = await conn.query<UserRow>(`select ${userColumns} from identity.users u where u.id = $1`, [id]);
+  const [row] = await conn.query<UserRow>(`select ${userColumns} from identity.users u where u.id = $1`, [
+    id,
+  ]);
   return row ?? null;
 }
 
-export async function findUserByPhone(conn: SqlConnection, secrets: Secrets, e164: string): Promise<UserRow | null> {
-  const [row] = await conn.query<UserRow>(`select ${userColumns} from identity.users u where u.phone_hash = $1`, [
-    phoneHashOf(secrets, e164),
-  ]);
+export async function findUserByPhone(
+  conn: SqlConnection,
+  secrets: Secrets,
+  e164: string,
+): Promise<UserRow | null> {
+  const [row] = await conn.query<UserRow>(
+    `select ${userColumns} from identity.users u where u.phone_hash = $1`,
+    [phoneHashOf(secrets, e164)],
+  );
   return row ?? null;
 }
 

@@ -39,9 +39,9 @@ export function createRbac(db: Database): Rbac {
     );
     const byRole = new Map<string, Set<string>>();
     for (const { role, action } of rows) {
-      let set = byRole.get(role);
-      if (!set) byRole.set(role, (set = new Set()));
+      const set = byRole.get(role) ?? new Set<string>();
       set.add(action);
+      byRole.set(role, set);
     }
     map = { byRole, loadedAt: Date.now() };
     byRoles = new Map();

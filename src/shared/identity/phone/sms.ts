@@ -87,7 +87,8 @@ export function smsProviderFrom(config: PhoneConfig, log: Log): SmsProvider {
     : consoleSmsProvider({ log });
 }
 
-// Only the error's name/code chain: a fetch error never holds the request body, but be explicit.
+// The error chain's codes or messages (`TypeError: fetch failed < ECONNREFUSED`): a fetch error
+// describes the connection, never the request body, so the number and the code stay out.
 function reasonOf(error: unknown): string {
   const parts: string[] = [];
   for (
@@ -95,8 +96,8 @@ function reasonOf(error: unknown): string {
     e && typeof e === 'object' && parts.length < 3;
     e = (e as { cause?: unknown }).cause
   ) {
-    const { name, code } = e as { name?: unknown; code?: unknown };
-    parts.push(typeof code === 'string' ? code : String(name ?? 'Error'));
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    parts.push(typeof code === 'string' ? code : String(message ?? 'error').slice(0, 100));
   }
   return parts.join(' < ') || 'unknown error';
 }

@@ -167,10 +167,15 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   const accessProvider = resolveAccessProvider(deps, moduleContext);
   const authorize = accessProvider?.authorize ?? noIdentity;
   app.decorateRequest('principal', null);
-  app.addHook('preHandler', (request, _reply, done) => {
+  // Before validation: a caller who may not use a route learns nothing from its validation
+  // errors, and a refused mutation is audited even when its body was bad too.
+  app.addHook('preValidation', (request, _reply, done) => {
     // Public routes skip the promise: they include the probes that must stay cheap.
     if (request.routeOptions.config.action === PUBLIC) return done();
-    checkAccess(request, authorize).then(() => done(), done);
+    // Body parsing lost the trace context (see restoreTrace); the check logs and audits under it.
+    runWithTrace({ traceUuid: String(request.id) }, () => {
+      checkAccess(request, authorize).then(() => done(), done);
+    });
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { AccessProvider } from '../../../kernel/http/index.js';
 import { PUBLIC } from '../../../kernel/http/index.js';
 import type { DeclaredAction } from '../../../kernel/module/index.js';
-import { auditMutations } from '../audit/action-log.js';
+import { addAuditHook } from '../audit/action-log.js';
 import type { IdentityServices } from '../identity.context.js';
 import { createAuthorize } from './authorize.js';
 
@@ -33,7 +33,8 @@ export function identityAccess(
     return check(request, action);
   };
   const plugin: FastifyPluginAsync = async function identityAccessPlugin(app) {
-    await app.register(auditMutations(ctx.db, ctx.log));
+    // Added here, not in a nested plugin: this plugin is unencapsulated, a nested one would not be.
+    addAuditHook(app, ctx.db, ctx.log);
     app.addHook('onReady', async () => {
       const undeclared = app
         .routeAccess()

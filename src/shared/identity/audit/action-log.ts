@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SqlConnection } from '../../../kernel/db/index.js';
 import { isUuid } from '../../../kernel/ids.js';
 import type { Log } from '../../../kernel/log/index.js';
@@ -69,15 +69,13 @@ const readOnly = new Set(['GET', 'HEAD', 'OPTIONS']);
  * by the access check itself. A failed audit write is logged, never turned into an error for a
  * request that already succeeded.
  */
-export function auditMutations(db: SqlConnection, log: Log): FastifyPluginAsync {
-  return async function auditPlugin(app) {
-    app.addHook('onResponse', async (request, reply) => {
-      if (!request.principal || readOnly.has(request.method)) return;
-      if (reply.statusCode === 401 || reply.statusCode === 403) return; // already recorded as denied
-      const result: AuditResult = reply.statusCode < 400 ? 'succeeded' : 'failed';
-      await recordAction(db, entryOf(request, result, reply.statusCode)).catch((error: unknown) =>
-        log.error({ err: error, action: request.routeOptions.config.action }, 'audit write failed'),
-      );
-    });
-  };
+export function addAuditHook(app: FastifyInstance, db: SqlConnection, log: Log): void {
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.principal || readOnly.has(request.method)) return;
+    if (reply.statusCode === 401 || reply.statusCode === 403) return; // already recorded as denied
+    const result: AuditResult = reply.statusCode < 400 ? 'succeeded' : 'failed';
+    await recordAction(db, entryOf(request, result, reply.statusCode)).catch((error: unknown) =>
+      log.error({ err: error, action: request.routeOptions.config.action }, 'audit write failed'),
+    );
+  });
 }

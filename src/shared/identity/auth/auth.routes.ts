@@ -13,7 +13,7 @@ import {
 
 const refreshBody = z
   .object({ refresh_token: z.string().min(1).max(200).optional() })
-  .optional()
+  .nullish()
   .describe('The refresh token; browsers send it as the keel_refresh cookie instead.');
 
 /** `/auth`: password sign-in, refresh (rotation), logout. Phone and Google sign-in mount beside. */

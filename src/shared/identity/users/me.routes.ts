@@ -167,7 +167,7 @@ export function meRoutes(services: IdentityServices): FastifyPluginAsyncZod {
       },
       async (request) => {
         const principal = principalOf(request);
-        const keep = request.body.keep_current ? (principal.sessionId ?? undefined) : undefined;
+        const keep = request.body?.keep_current ? (principal.sessionId ?? undefined) : undefined;
         return { revoked: await sessions.revokeAll(principal.userId, 'revoked_all', keep) };
       },
     );

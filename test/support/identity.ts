@@ -1,0 +1,80 @@
+import { parseConfig } from '../../src/kernel/config/index.js';
+import type { Database } from '../../src/kernel/db/index.js';
+import type { KeelApp } from '../../src/kernel/http/index.js';
+import type { KeelModule } from '../../src/kernel/module/index.js';
+import { allModules, encryptedColumnsOf } from '../../src/modules.js';
+import { type IdentityServices, identityServices } from '../../src/shared/identity/testing.js';
+import { buildTestApp, testSecrets } from './app.js';
+import { type LogLine, memoryLog } from './jobs.js';
+
+export interface IdentityHarness {
+  app: KeelApp;
+  /** The same service instances the app uses (same database, same keys). */
+  services: IdentityServices;
+  /** Every log line the app wrote, parsed. */
+  lines: LogLine[];
+  /** Creates a user with a password (and roles) and signs them in. */
+  user(options?: { username?: string; roles?: string[]; password?: string }): Promise<SignedInUser>;
+  close(): Promise<void>;
+}
+
+export interface SignedInUser {
+  id: string;
+  username: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  sessionId: string;
+  /** `{ authorization: 'Bearer …' }` */
+  auth: Record<string, string>;
+}
+
+let counter = 0;
+
+/** The real app with identity wired in, plus shortcuts to make signed-in users. */
+export async function identityHarness(
+  db: Database,
+  options: { modules?: readonly KeelModule[]; env?: Record<string, string> } = {},
+): Promise<IdentityHarness> {
+  const secrets = testSecrets();
+  const { log, lines } = memoryLog('info');
+  const modules = options.modules ?? allModules;
+  const app = await buildTestApp({ db, secrets, log, modules, env: options.env });
+  await app.ready();
+  const services = identityServices({
+    config: parseConfig({ DATABASE_URL: 'memory://', ...options.env }),
+    db,
+    log,
+    secrets,
+    encryptedColumns: encryptedColumnsOf(modules),
+  });
+  return {
+    app,
+    services,
+    lines,
+    async user(userOptions = {}) {
+      counter += 1;
+      const username = userOptions.username ?? `user${counter}_${Date.now().toString(36)}`;
+      const password = userOptions.password ?? `correct horse ${counter} battery`;
+      const created = await services.users.create({ username, roles: userOptions.roles ?? [] }, null);
+      await services.passwords.set(created.id, password);
+      const response = await app.inject({
+        method: 'POST',
+        url: '/auth/password',
+        payload: { username, password },
+      });
+      if (response.statusCode !== 200) throw new Error(`sign-in failed: ${response.body}`);
+      const body = response.json() as { access_token: string; refresh_token: string; session_id: string };
+      return {
+        id: created.id,
+        username,
+        password,
+        accessToken: body.access_token,
+        refreshToken: body.refresh_token,
+        sessionId: body.session_id,
+        auth: { authorization: `Bearer ${body.access_token}` },
+      };
+    },
+    close: () => app.close(),
+  };
+}

@@ -4,7 +4,7 @@ import type { MigrationSource } from './kernel/db/index.js';
 import type { AnyJobDefinition } from './kernel/jobs/index.js';
 import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
 import type { KeelModule, ModuleContext } from './kernel/module/index.js';
-import { orderModules } from './kernel/module/index.js';
+import { orderModules, userErasersOf } from './kernel/module/index.js';
 import { projectRoot } from './kernel/paths.js';
 import { identityModule } from './shared/identity/index.js';
 import { plansModule } from './shared/plans/index.js';
@@ -31,6 +31,19 @@ export const allModules: readonly KeelModule[] = orderModules([kernelModule, ide
 /** Every module's job handlers, each built with a context whose log names its module. */
 export function jobDefinitionsOf(modules: readonly KeelModule[], context: ModuleContext): AnyJobDefinition[] {
   return modules.flatMap((m) => m.jobs?.({ ...context, log: context.log.child({ module: m.name }) }) ?? []);
+}
+
+/** The context every module of `modules` receives: `base` plus what is gathered from all modules. */
+export function moduleContextOf(
+  modules: readonly KeelModule[],
+  base: Omit<ModuleContext, 'encryptedColumns' | 'userErasers'>,
+): ModuleContext {
+  const context: ModuleContext = {
+    ...base,
+    encryptedColumns: encryptedColumnsOf(modules),
+    userErasers: userErasersOf(modules, () => context),
+  };
+  return context;
 }
 
 export function encryptedColumnsOf(modules: readonly KeelModule[]) {

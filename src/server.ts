@@ -13,8 +13,7 @@ import { buildApp, type KeelApp } from './kernel/http/index.js';
 import { createJobQueue, type JobQueue } from './kernel/jobs/index.js';
 import { type LeaderElection, startLeaderElection } from './kernel/leader/index.js';
 import { createLog, type Log } from './kernel/log/index.js';
-import type { ModuleContext } from './kernel/module/index.js';
-import { allModules, encryptedColumnsOf, jobDefinitionsOf, migrationSources } from './modules.js';
+import { allModules, jobDefinitionsOf, migrationSources, moduleContextOf } from './modules.js';
 import { keelVersion } from './version.js';
 
 export const roles = ['api', 'worker', 'scheduler', 'all'] as const;
@@ -59,13 +58,7 @@ export async function startKeel(options: {
     logFeatures(log, extensions);
     if (applied.length > 0) log.info({ count: applied.length }, 'database migrated');
 
-    const context: ModuleContext = {
-      config,
-      db,
-      log,
-      secrets,
-      encryptedColumns: encryptedColumnsOf(allModules),
-    };
+    const context = moduleContextOf(allModules, { config, db, log, secrets });
     const jobs = createJobQueue({ db, log, definitions: jobDefinitionsOf(allModules, context) });
     await jobs.start({ work: role === 'worker' || role === 'all' });
     cleanups.push(() => jobs.stop({ graceMs: config.shutdownGraceMs }));

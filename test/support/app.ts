@@ -7,7 +7,7 @@ import { readMigrations } from '../../src/kernel/db/index.js';
 import { type Authorize, buildApp, type KeelApp } from '../../src/kernel/http/index.js';
 import { createLog, type Log } from '../../src/kernel/log/index.js';
 import type { KeelModule } from '../../src/kernel/module/index.js';
-import { allModules, encryptedColumnsOf, migrationSources } from '../../src/modules.js';
+import { allModules, migrationSources, moduleContextOf } from '../../src/modules.js';
 
 /** Fresh random keys, as an operator would configure them. */
 export function testSecrets(): Secrets {
@@ -33,12 +33,14 @@ export interface TestAppOptions {
 export async function buildTestApp(options: TestAppOptions): Promise<KeelApp> {
   const config = parseConfig({ DATABASE_URL: 'memory://', LOG_LEVEL: 'silent', ...options.env });
   const modules = options.modules ?? allModules;
-  return buildApp({
+  const context = moduleContextOf(modules, {
     config,
     db: options.db,
     secrets: options.secrets ?? testSecrets(),
-    encryptedColumns: encryptedColumnsOf(modules),
     log: options.log ?? createLog({ svc: 'test', level: 'silent' }),
+  });
+  return buildApp({
+    ...context,
     modules,
     migrations: readMigrations(migrationSources(allModules)),
     isShuttingDown: options.isShuttingDown,

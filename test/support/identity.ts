@@ -2,7 +2,7 @@ import { parseConfig } from '../../src/kernel/config/index.js';
 import type { Database } from '../../src/kernel/db/index.js';
 import type { KeelApp } from '../../src/kernel/http/index.js';
 import type { KeelModule } from '../../src/kernel/module/index.js';
-import { allModules, encryptedColumnsOf } from '../../src/modules.js';
+import { allModules, moduleContextOf } from '../../src/modules.js';
 import { type IdentityServices, identityServices } from '../../src/shared/identity/testing.js';
 import { buildTestApp, testSecrets } from './app.js';
 import { type LogLine, memoryLog } from './jobs.js';
@@ -41,13 +41,14 @@ export async function identityHarness(
   const modules = options.modules ?? allModules;
   const app = await buildTestApp({ db, secrets, log, modules, env: options.env });
   await app.ready();
-  const services = identityServices({
-    config: parseConfig({ DATABASE_URL: 'memory://', ...options.env }),
-    db,
-    log,
-    secrets,
-    encryptedColumns: encryptedColumnsOf(modules),
-  });
+  const services = identityServices(
+    moduleContextOf(modules, {
+      config: parseConfig({ DATABASE_URL: 'memory://', ...options.env }),
+      db,
+      log,
+      secrets,
+    }),
+  );
   return {
     app,
     services,

@@ -4,7 +4,7 @@ import { loadSecrets, rotateKeys } from '../../kernel/crypto/index.js';
 import { openDatabase } from '../../kernel/db/index.js';
 import { createJobQueue } from '../../kernel/jobs/index.js';
 import { createLog } from '../../kernel/log/index.js';
-import { allModules, encryptedColumnsOf, jobDefinitionsOf } from '../../modules.js';
+import { allModules, encryptedColumnsOf, jobDefinitionsOf, moduleContextOf } from '../../modules.js';
 import { type Command, UsageError } from '../command.js';
 
 const actions = ['generate', 'rotate', 'status'] as const;
@@ -75,7 +75,7 @@ export const keysCommand: Command = {
         return result.status === 'completed' ? 0 : 1;
       }
 
-      const context = { config, db, log, secrets, encryptedColumns: columns };
+      const context = moduleContextOf(allModules, { config, db, log, secrets });
       const jobs = createJobQueue({ db, log, definitions: jobDefinitionsOf(allModules, context) });
       await jobs.start({ work: false });
       const id = await jobs.send(

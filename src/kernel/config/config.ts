@@ -20,6 +20,8 @@ export interface KeelConfig {
   logLevel: LogLevel;
   bodyLimit: number;
   shutdownGraceMs: number;
+  /** Days between a deletion request and the erasure of the user's data (they may cancel). */
+  deletionGraceDays: number;
 }
 
 export interface EmbeddedDatabaseConfig {
@@ -83,6 +85,13 @@ export const envSchema = z.object({
     .describe(`one of ${logLevels.join(', ')}`),
   BODY_LIMIT: positiveInt.default(1_048_576).describe('a positive number of bytes'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000).describe('milliseconds (>= 0)'),
+  DELETION_GRACE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(365)
+    .default(30)
+    .describe('a whole number of days from 0 to 365'),
 });
 
 export type EnvInput = Partial<Record<keyof z.infer<typeof envSchema>, string | number>> &
@@ -139,6 +148,7 @@ export function parseConfig(input: Record<string, unknown>, cwd = process.cwd())
     logLevel: env.LOG_LEVEL,
     bodyLimit: env.BODY_LIMIT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    deletionGraceDays: env.DELETION_GRACE_DAYS,
   };
 }
 

@@ -163,6 +163,7 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     log: log.child({ module: module.name }),
     secrets: deps.secrets,
     encryptedColumns: deps.encryptedColumns,
+    userErasers: deps.userErasers,
   });
   const accessProvider = resolveAccessProvider(deps, moduleContext);
   const authorize = accessProvider?.authorize ?? noIdentity;

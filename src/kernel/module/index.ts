@@ -6,4 +6,6 @@ export {
   type ModuleContext,
   ModuleGraphError,
   orderModules,
+  type UserEraser,
+  userErasersOf,
 } from './module.js';

@@ -18,6 +18,27 @@ export interface ModuleContext {
   secrets: Secrets;
   /** Every module's encrypted columns (key rotation walks them). */
   encryptedColumns: readonly EncryptedColumn[];
+  /** Every module's GDPR erasure hook, dependents first (the deletion job runs them). */
+  userErasers: readonly UserEraser[];
+}
+
+/** One module's erasure hook, bound to its context. */
+export interface UserEraser {
+  module: string;
+  erase(tx: SqlConnection, userId: string): Promise<Record<string, number>>;
+}
+
+/**
+ * The erasure hooks of `modules`, dependents first: a module's rows go before the rows of the
+ * modules it depends on. `contextOf` is read when a hook runs, so it may be built afterwards.
+ */
+export function userErasersOf(modules: readonly KeelModule[], contextOf: () => ModuleContext): UserEraser[] {
+  return [...modules].reverse().flatMap((m) => {
+    const eraseUser = m.eraseUser;
+    return eraseUser
+      ? [{ module: m.name, erase: (tx: SqlConnection, userId: string) => eraseUser(tx, userId, contextOf()) }]
+      : [];
+  });
 }
 
 /** One module's declaration: its `index.ts` exports one of these. */

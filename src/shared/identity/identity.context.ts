@@ -3,6 +3,7 @@ import type { Database } from '../../kernel/db/index.js';
 import type { ModuleContext } from '../../kernel/module/index.js';
 import { createRbac, type Rbac } from './access/rbac.js';
 import { type ApiKeysService, createApiKeysService } from './api-keys/api-keys.service.js';
+import { createDeletionService, type DeletionService } from './deletion/deletion.service.js';
 import { createPasswordsService, type PasswordsService } from './passwords/passwords.service.js';
 import { createSessionsService, type SessionsService } from './sessions/sessions.service.js';
 import { type AccessTokens, createAccessTokens } from './tokens/access-token.js';
@@ -17,6 +18,7 @@ export interface IdentityServices {
   rbac: Rbac;
   apiKeys: ApiKeysService;
   users: UsersService;
+  deletion: DeletionService;
 }
 
 // The access check and the routes are built from separate calls (kernel `access` and `routes`),
@@ -43,6 +45,12 @@ export function identityServices(ctx: ModuleContext): IdentityServices {
     rbac,
     apiKeys: createApiKeysService({ db, secrets, rbac }),
     users: createUsersService({ db, secrets, sessions, rbac }),
+    deletion: createDeletionService({
+      db,
+      log: ctx.log,
+      erasers: () => ctx.userErasers,
+      graceDays: ctx.config.deletionGraceDays,
+    }),
   };
   bySecrets.set(ctx.secrets, services);
   return services;

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import type { KeelModule } from '../../kernel/module/index.js';
 import { projectRoot } from '../../kernel/paths.js';
 import { identityAccess } from './access/access-provider.js';
+import { deletionJob, deletionSchedule } from './deletion/deletion.job.js';
+import { eraseIdentity } from './deletion/erase-identity.js';
 import { identityActions } from './identity.actions.js';
 import { identityServices } from './identity.context.js';
 import { identityRoutes } from './identity.routes.js';
@@ -15,6 +17,9 @@ export const identityModule: KeelModule = {
   actions: identityActions,
   access: (ctx, actions) => identityAccess(identityServices(ctx), actions),
   routes: { prefix: '', plugin: (ctx) => identityRoutes(identityServices(ctx)) },
+  jobs: (ctx) => [deletionJob(identityServices(ctx).deletion)],
+  schedules: [deletionSchedule],
+  eraseUser: (tx, userId) => eraseIdentity(tx, userId),
   encryptedColumns: [
     { schema: 'identity', table: 'users', column: 'phone_encrypted', idColumn: 'id', aad: (id) => id },
     {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { deletionAdminRoutes, myDeletionRoutes } from './deletion/deletion.routes.js';
 import type { IdentityServices } from './identity.context.js';
 import { meRoutes } from './users/me.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -10,6 +11,8 @@ export function identityRoutes(services: IdentityServices): FastifyPluginAsync {
   return async function identityPlugin(app) {
     await app.register(authRoutes(services), { prefix: '/auth' });
     await app.register(meRoutes(services), { prefix: '/me' });
+    await app.register(myDeletionRoutes(services), { prefix: '/me/deletion' });
+    await app.register(deletionAdminRoutes(services), { prefix: '/deletion-requests' });
     await app.register(usersRoutes(services), { prefix: '/users' });
     await app.register(apiKeysRoutes(services), { prefix: '/api-keys' });
   };

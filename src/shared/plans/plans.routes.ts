@@ -126,7 +126,7 @@ export function plansRoutes(_ctx: ModuleContext): FastifyPluginAsyncZod {
         if (!plan) throw fieldError('body.plan_key', `"${plan_key}" is not a plan of the catalog`);
         if (trial && plan.trial_days === 0)
           throw fieldError('body.trial', `the ${plan.plan_label} plan has no trial`);
-        const saved = await plans.setUserPlan(userId, plan_key, { trial });
+        const saved = await inBody(plans.setUserPlan(userId, plan_key, { trial }));
         return { plan: userPlan(saved), history: (await plans.planHistory(userId)).map(planChange) };
       },
     );
@@ -174,7 +174,7 @@ export function plansRoutes(_ctx: ModuleContext): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { owner_id, amount, reason, reference } = request.body;
-        const entry = await plans.credits.grant(owner_id, amount, reason, reference ?? null);
+        const entry = await inBody(plans.credits.grant(owner_id, amount, reason, reference ?? null));
         return reply.code(201).send({ owner_id, balance: entry.balanceAfter, entry: ledgerEntry(entry) });
       },
     );
@@ -204,7 +204,9 @@ export function plansRoutes(_ctx: ModuleContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const redeemed = await plans.rewards.redeemReferral(principalOf(request).userId, request.body.code);
+        const redeemed = await inBody(
+          plans.rewards.redeemReferral(principalOf(request).userId, request.body.code),
+        );
         return {
           code: redeemed.code,
           reward: redeemed.reward,
@@ -261,6 +263,25 @@ function principalOf(request: FastifyRequest): Principal {
   // The kernel's access check has run: a non-public route never reaches here without a principal.
   if (!request.principal) throw new KeelError('unauthorized', 'Sign-in is required.');
   return request.principal;
+}
+
+/** Services name fields without saying where they were; here they came from the body. */
+async function inBody<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    const errors = error instanceof KeelError ? error.details?.errors : undefined;
+    if (!(error instanceof KeelError) || !errors) throw error;
+    const located = errors.map((e) => ({ ...e, field: `body.${e.field}` }));
+    const message =
+      error.code === 'validation_failed'
+        ? located.map((e) => `${e.field}: ${e.message}`).join('; ')
+        : error.message;
+    throw new KeelError(error.code, message, {
+      details: { ...error.details, errors: located },
+      cause: error,
+    });
+  }
 }
 
 function fieldError(field: string, message: string): KeelError {

@@ -1,6 +1,7 @@
 import { ConfigError } from '../kernel/config/index.js';
 import { EmbeddedDatabaseBusyError } from '../kernel/db/index.js';
 import { type Command, helpText, parseCommandArgs, UsageError } from './command.js';
+import { adminCommand } from './commands/admin.js';
 import { doctorCommand } from './commands/doctor.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -13,6 +14,7 @@ const commands: Command[] = [
   migrateCommand,
   doctorCommand,
   keysCommand,
+  adminCommand,
   setupCommand,
   versionCommand,
 ];

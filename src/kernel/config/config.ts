@@ -20,8 +20,18 @@ export interface KeelConfig {
   logLevel: LogLevel;
   bodyLimit: number;
   shutdownGraceMs: number;
+  /**
+   * Fastify's `trustProxy`: false (default: the socket address is the client), a hop count, or a
+   * list of proxy addresses. Per-IP limits (sign-in codes, rate limits) need it behind a proxy.
+   */
+  trustProxy: boolean | number | string;
   /** Days between a deletion request and the erasure of the user's data (they may cancel). */
   deletionGraceDays: number;
+  /**
+   * Every setting as given (the YAML file overlaid by the environment), for modules that parse
+   * their own (`SMS_PROVIDER`, `GOOGLE_CLIENT_ID`, ...) with the same precedence as the kernel's.
+   */
+  settings: Readonly<Record<string, string | undefined>>;
 }
 
 export interface EmbeddedDatabaseConfig {
@@ -85,6 +95,20 @@ export const envSchema = z.object({
     .describe(`one of ${logLevels.join(', ')}`),
   BODY_LIMIT: positiveInt.default(1_048_576).describe('a positive number of bytes'),
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000).describe('milliseconds (>= 0)'),
+  // Settings that modules parse themselves (from KeelConfig.settings); listed here so that
+  // keel.config.yml accepts them and so the README's table has one source.
+  SMS_PROVIDER: z.string().optional().describe('console or http (phone sign-in codes)'),
+  SMS_HTTP_URL: z.string().optional().describe('the SMS gateway URL (with SMS_PROVIDER=http)'),
+  SMS_HTTP_TOKEN: z.string().optional().describe('the SMS gateway bearer token'),
+  GOOGLE_CLIENT_ID: z.string().optional().describe('the Google OAuth client id'),
+  GOOGLE_CLIENT_SECRET: z.string().optional().describe('the Google OAuth client secret'),
+  GOOGLE_OAUTH_ISSUER: z.string().optional().describe('an OpenID provider base URL replacing Google'),
+  KEEL_PLAN_CATALOG: z.string().optional().describe('the plan catalog YAML file'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/)
+    .default('false')
+    .describe('false, true, a number of proxy hops, or proxy addresses/CIDRs separated by commas'),
   DELETION_GRACE_DAYS: z.coerce
     .number()
     .int()
@@ -104,8 +128,7 @@ export type EnvInput = Partial<Record<keyof z.infer<typeof envSchema>, string | 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): KeelConfig {
   const file = readConfigFile(env, cwd);
   const merged: Record<string, unknown> = { ...file };
-  for (const key of Object.keys(envSchema.shape)) {
-    const value = env[key];
+  for (const [key, value] of Object.entries(env)) {
     if (value !== undefined && value !== '') merged[key] = value;
   }
   return parseConfig(merged, cwd);
@@ -149,6 +172,10 @@ export function parseConfig(input: Record<string, unknown>, cwd = process.cwd())
     bodyLimit: env.BODY_LIMIT,
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     deletionGraceDays: env.DELETION_GRACE_DAYS,
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
+    settings: Object.fromEntries(
+      Object.entries(input).map(([key, value]) => [key, value === undefined ? undefined : String(value)]),
+    ),
   };
 }
 
@@ -162,6 +189,13 @@ function databaseConfig(
   if (url === 'memory://') return { kind: 'embedded', dataDir: null };
   if (url.startsWith('file:')) return { kind: 'embedded', dataDir: resolve(cwd, url.slice('file:'.length)) };
   return { kind: 'server', url, poolMax };
+}
+
+function trustProxyOf(value: string): boolean | number | string {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Record<string, unknown> {

@@ -75,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     // async context, and building a redacting child costs ~5% of a small request's CPU.
     childLoggerFactory: (logger) => logger,
     bodyLimit: config.bodyLimit,
+    // A hop count is documented and supported at run time; the overloads' types omit it.
+    trustProxy: config.trustProxy as boolean | string,
     // The request id *is* the trace uuid, so Fastify's own log lines and ours agree.
     requestIdHeader: false,
     genReqId: (req) => traceUuidFromHeaders(req.headers),
@@ -211,7 +213,13 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
 
   await app.register(cookie);
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'frame-ancestors': ["'none'"] } },
+    contentSecurityPolicy: {
+      directives: {
+        'frame-ancestors': ["'none'"],
+        // Over plain HTTP (a laptop, a LAN) upgrading would break every request the page makes.
+        'upgrade-insecure-requests': config.publicUrl.startsWith('https:') ? [] : null,
+      },
+    },
     // The API reference page sets its own, narrower policy for its scripts.
     enableCSPNonces: false,
   });

@@ -7,6 +7,7 @@ import { eraseIdentity } from './deletion/erase-identity.js';
 import { identityActions } from './identity.actions.js';
 import { identityServices } from './identity.context.js';
 import { identityRoutes } from './identity.routes.js';
+import { oauthEncryptedColumns } from './oauth/index.js';
 
 /** Users, orgs, teams, sign-in, sessions, RBAC, API keys, audit and deletion requests. */
 export const identityModule: KeelModule = {
@@ -30,5 +31,6 @@ export const identityModule: KeelModule = {
       aad: (id) => id,
     },
     { schema: 'identity', table: 'user_secrets', column: 'value_encrypted', idColumn: 'id', aad: (id) => id },
+    ...oauthEncryptedColumns,
   ],
 };

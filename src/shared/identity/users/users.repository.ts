@@ -81,6 +81,14 @@ export async function findUserByPhone(
   return row ?? null;
 }
 
+export async function findUserByUsername(conn: SqlConnection, username: string): Promise<UserRow | null> {
+  const [row] = await conn.query<UserRow>(
+    `select ${userColumns} from identity.users u where lower(u.username) = lower($1)`,
+    [username],
+  );
+  return row ?? null;
+}
+
 export async function findUserByEmail(conn: SqlConnection, email: string): Promise<UserRow | null> {
   const [row] = await conn.query<UserRow>(
     `select ${userColumns} from identity.users u where lower(u.email) = lower($1)`,

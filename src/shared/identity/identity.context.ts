@@ -4,6 +4,7 @@ import type { ModuleContext } from '../../kernel/module/index.js';
 import { createRbac, type Rbac } from './access/rbac.js';
 import { type ApiKeysService, createApiKeysService } from './api-keys/api-keys.service.js';
 import { createDeletionService, type DeletionService } from './deletion/deletion.service.js';
+import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createPasswordsService, type PasswordsService } from './passwords/passwords.service.js';
 import { createSessionsService, type SessionsService } from './sessions/sessions.service.js';
 import { type AccessTokens, createAccessTokens } from './tokens/access-token.js';
@@ -18,6 +19,7 @@ export interface IdentityServices {
   rbac: Rbac;
   apiKeys: ApiKeysService;
   users: UsersService;
+  orgs: OrgsService;
   deletion: DeletionService;
 }
 
@@ -45,6 +47,7 @@ export function identityServices(ctx: ModuleContext): IdentityServices {
     rbac,
     apiKeys: createApiKeysService({ db, secrets, rbac }),
     users: createUsersService({ db, secrets, sessions, rbac }),
+    orgs: createOrgsService({ db }),
     deletion: createDeletionService({
       db,
       log: ctx.log,

@@ -3,6 +3,7 @@ import { apiKeysRoutes } from './api-keys/api-keys.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { deletionAdminRoutes, myDeletionRoutes } from './deletion/deletion.routes.js';
 import type { IdentityServices } from './identity.context.js';
+import { orgsRoutes } from './orgs/orgs.routes.js';
 import { meRoutes } from './users/me.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 
@@ -15,5 +16,6 @@ export function identityRoutes(services: IdentityServices): FastifyPluginAsync {
     await app.register(deletionAdminRoutes(services), { prefix: '/deletion-requests' });
     await app.register(usersRoutes(services), { prefix: '/users' });
     await app.register(apiKeysRoutes(services), { prefix: '/api-keys' });
+    await app.register(orgsRoutes(services), { prefix: '/orgs' });
   };
 }

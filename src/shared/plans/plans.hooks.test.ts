@@ -21,7 +21,7 @@ describe('plans app hooks', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('finds the catalog from the option, then KEEL_PLAN_CATALOG, then config/plan_catalog.yml', () => {
+  it('finds the catalog from the option, then the KEEL_PLAN_CATALOG setting, then config/plan_catalog.yml', () => {
     expect(catalogPathFrom({ catalogPath: 'a.yml' }, { KEEL_PLAN_CATALOG: 'b.yml' })).toBe(resolve('a.yml'));
     expect(catalogPathFrom({}, { KEEL_PLAN_CATALOG: 'b.yml' })).toBe(resolve('b.yml'));
     expect(catalogPathFrom({}, {})).toBe(join(projectRoot, 'config', 'plan_catalog.yml'));

@@ -26,12 +26,16 @@ export const plansActions: readonly ActionDefinition[] = [
 export type PlansModuleOptions = Partial<PlansHooksOptions>;
 
 /**
- * The catalog file: `options.catalogPath`, else `$KEEL_PLAN_CATALOG` (relative to the working
- * directory), else `config/plan_catalog.yml` beside package.json.
+ * The catalog file: `options.catalogPath`, else the `KEEL_PLAN_CATALOG` setting (environment or
+ * keel.config.yml; relative to the working directory), else `config/plan_catalog.yml` beside
+ * package.json.
  */
-export function catalogPathFrom(options: PlansModuleOptions, env: NodeJS.ProcessEnv = process.env): string {
+export function catalogPathFrom(
+  options: PlansModuleOptions,
+  settings: Readonly<Record<string, string | undefined>>,
+): string {
   if (options.catalogPath) return resolve(options.catalogPath);
-  if (env.KEEL_PLAN_CATALOG) return resolve(env.KEEL_PLAN_CATALOG);
+  if (settings.KEEL_PLAN_CATALOG) return resolve(settings.KEEL_PLAN_CATALOG);
   return join(projectRoot, 'config', 'plan_catalog.yml');
 }
 
@@ -44,7 +48,8 @@ export function createPlansModule(options: PlansModuleOptions = {}): KeelModule 
     dependsOn: ['kernel', 'identity'],
     migrations: join(projectRoot, 'src', 'shared', 'plans', 'migrations'),
     actions: plansActions,
-    appHooks: (ctx) => plansAppHooks(ctx, { ...options, now, catalogPath: catalogPathFrom(options) }),
+    appHooks: (ctx) =>
+      plansAppHooks(ctx, { ...options, now, catalogPath: catalogPathFrom(options, ctx.config.settings) }),
     routes: { prefix: '/plans', plugin: plansRoutes },
     jobs: (ctx) => [expireTrialsJob(ctx.db, now), pruneUsageJob(ctx.db, now)],
     schedules: [expireTrialsSchedule, pruneUsageSchedule],

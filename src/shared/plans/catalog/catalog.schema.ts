@@ -47,7 +47,7 @@ export const planFieldsSchema = z.strictObject({
   is_team_plan: flag,
 });
 
-export const planSchema = planFieldsSchema.extend({ plan_key: planKeySchema });
+export const planSchema = z.strictObject({ plan_key: planKeySchema, ...planFieldsSchema.shape });
 
 /** One plan of the catalog. */
 export type Plan = z.infer<typeof planSchema>;

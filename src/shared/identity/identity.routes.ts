@@ -4,6 +4,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { deletionAdminRoutes, myDeletionRoutes } from './deletion/deletion.routes.js';
 import type { IdentityServices } from './identity.context.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
+import { orgsRoutes } from './orgs/orgs.routes.js';
+import { teamsRoutes } from './teams/teams.routes.js';
 import { meRoutes } from './users/me.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 
@@ -16,6 +18,8 @@ export function identityRoutes(services: IdentityServices): FastifyPluginAsync {
     await app.register(deletionAdminRoutes(services), { prefix: '/deletion-requests' });
     await app.register(usersRoutes(services), { prefix: '/users' });
     await app.register(apiKeysRoutes(services), { prefix: '/api-keys' });
+    await app.register(orgsRoutes(services), { prefix: '/orgs' });
+    await app.register(teamsRoutes(services), { prefix: '/orgs/:orgId/teams' });
     await app.register(orgsRoutes(services), { prefix: '/orgs' });
   };
 }

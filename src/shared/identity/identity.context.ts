@@ -4,10 +4,13 @@ import type { ModuleContext } from '../../kernel/module/index.js';
 import { createRbac, type Rbac } from './access/rbac.js';
 import { type ApiKeysService, createApiKeysService } from './api-keys/api-keys.service.js';
 import { createDeletionService, type DeletionService } from './deletion/deletion.service.js';
+import { createFeedbackService, type FeedbackService } from './feedback/feedback.service.js';
+import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createPasswordsService, type PasswordsService } from './passwords/passwords.service.js';
 import { createSessionsService, type SessionsService } from './sessions/sessions.service.js';
+import { createTeamsService, type TeamsService } from './teams/teams.service.js';
 import { createTeamsService, type TeamsService } from './teams/teams.service.js';
 import { type AccessTokens, createAccessTokens } from './tokens/access-token.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
@@ -21,6 +24,9 @@ export interface IdentityServices {
   rbac: Rbac;
   apiKeys: ApiKeysService;
   users: UsersService;
+  orgs: OrgsService;
+  teams: TeamsService;
+  feedback: FeedbackService;
   orgs: OrgsService;
   teams: TeamsService;
   orgs: OrgsService;
@@ -51,6 +57,9 @@ export function identityServices(ctx: ModuleContext): IdentityServices {
     rbac,
     apiKeys: createApiKeysService({ db, secrets, rbac }),
     users: createUsersService({ db, secrets, sessions, rbac }),
+    orgs: createOrgsService({ db }),
+    teams: createTeamsService({ db }),
+    feedback: createFeedbackService({ db }),
     orgs: createOrgsService({ db }),
     teams: createTeamsService({ db }),
     orgs: createOrgsService({ db }),

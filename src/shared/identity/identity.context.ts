@@ -3,13 +3,17 @@ import type { Database } from '../../kernel/db/index.js';
 import type { ModuleContext } from '../../kernel/module/index.js';
 import { createRbac, type Rbac } from './access/rbac.js';
 import { type ApiKeysService, createApiKeysService } from './api-keys/api-keys.service.js';
+import { type AuditService, createAuditService } from './audit/audit.service.js';
 import { createDeletionService, type DeletionService } from './deletion/deletion.service.js';
 import { createFeedbackService, type FeedbackService } from './feedback/feedback.service.js';
+import { createFeedbackService, type FeedbackService } from './feedback/feedback.service.js';
+import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createPasswordsService, type PasswordsService } from './passwords/passwords.service.js';
 import { createSessionsService, type SessionsService } from './sessions/sessions.service.js';
+import { createTeamsService, type TeamsService } from './teams/teams.service.js';
 import { createTeamsService, type TeamsService } from './teams/teams.service.js';
 import { createTeamsService, type TeamsService } from './teams/teams.service.js';
 import { type AccessTokens, createAccessTokens } from './tokens/access-token.js';
@@ -24,6 +28,10 @@ export interface IdentityServices {
   rbac: Rbac;
   apiKeys: ApiKeysService;
   users: UsersService;
+  orgs: OrgsService;
+  teams: TeamsService;
+  feedback: FeedbackService;
+  audit: AuditService;
   orgs: OrgsService;
   teams: TeamsService;
   feedback: FeedbackService;
@@ -57,6 +65,10 @@ export function identityServices(ctx: ModuleContext): IdentityServices {
     rbac,
     apiKeys: createApiKeysService({ db, secrets, rbac }),
     users: createUsersService({ db, secrets, sessions, rbac }),
+    orgs: createOrgsService({ db }),
+    teams: createTeamsService({ db }),
+    feedback: createFeedbackService({ db }),
+    audit: createAuditService({ db }),
     orgs: createOrgsService({ db }),
     teams: createTeamsService({ db }),
     feedback: createFeedbackService({ db }),

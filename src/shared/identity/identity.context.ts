@@ -6,15 +6,9 @@ import { type ApiKeysService, createApiKeysService } from './api-keys/api-keys.s
 import { type AuditService, createAuditService } from './audit/audit.service.js';
 import { createDeletionService, type DeletionService } from './deletion/deletion.service.js';
 import { createFeedbackService, type FeedbackService } from './feedback/feedback.service.js';
-import { createFeedbackService, type FeedbackService } from './feedback/feedback.service.js';
-import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
-import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
-import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createOrgsService, type OrgsService } from './orgs/orgs.service.js';
 import { createPasswordsService, type PasswordsService } from './passwords/passwords.service.js';
 import { createSessionsService, type SessionsService } from './sessions/sessions.service.js';
-import { createTeamsService, type TeamsService } from './teams/teams.service.js';
-import { createTeamsService, type TeamsService } from './teams/teams.service.js';
 import { createTeamsService, type TeamsService } from './teams/teams.service.js';
 import { type AccessTokens, createAccessTokens } from './tokens/access-token.js';
 import { createUsersService, type UsersService } from './users/users.service.js';
@@ -32,12 +26,6 @@ export interface IdentityServices {
   teams: TeamsService;
   feedback: FeedbackService;
   audit: AuditService;
-  orgs: OrgsService;
-  teams: TeamsService;
-  feedback: FeedbackService;
-  orgs: OrgsService;
-  teams: TeamsService;
-  orgs: OrgsService;
   deletion: DeletionService;
 }
 
@@ -69,12 +57,6 @@ export function identityServices(ctx: ModuleContext): IdentityServices {
     teams: createTeamsService({ db }),
     feedback: createFeedbackService({ db }),
     audit: createAuditService({ db }),
-    orgs: createOrgsService({ db }),
-    teams: createTeamsService({ db }),
-    feedback: createFeedbackService({ db }),
-    orgs: createOrgsService({ db }),
-    teams: createTeamsService({ db }),
-    orgs: createOrgsService({ db }),
     deletion: createDeletionService({
       db,
       log: ctx.log,

@@ -4,14 +4,8 @@ import { auditRoutes } from './audit/audit.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { deletionAdminRoutes, myDeletionRoutes } from './deletion/deletion.routes.js';
 import { feedbackRoutes } from './feedback/feedback.routes.js';
-import { feedbackRoutes } from './feedback/feedback.routes.js';
 import type { IdentityServices } from './identity.context.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
-import { orgsRoutes } from './orgs/orgs.routes.js';
-import { orgsRoutes } from './orgs/orgs.routes.js';
-import { orgsRoutes } from './orgs/orgs.routes.js';
-import { teamsRoutes } from './teams/teams.routes.js';
-import { teamsRoutes } from './teams/teams.routes.js';
 import { teamsRoutes } from './teams/teams.routes.js';
 import { meRoutes } from './users/me.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -29,11 +23,5 @@ export function identityRoutes(services: IdentityServices): FastifyPluginAsync {
     await app.register(teamsRoutes(services), { prefix: '/orgs/:orgId/teams' });
     await app.register(feedbackRoutes(services), { prefix: '/feedback' });
     await app.register(auditRoutes(services), { prefix: '/audit' });
-    await app.register(orgsRoutes(services), { prefix: '/orgs' });
-    await app.register(teamsRoutes(services), { prefix: '/orgs/:orgId/teams' });
-    await app.register(feedbackRoutes(services), { prefix: '/feedback' });
-    await app.register(orgsRoutes(services), { prefix: '/orgs' });
-    await app.register(teamsRoutes(services), { prefix: '/orgs/:orgId/teams' });
-    await app.register(orgsRoutes(services), { prefix: '/orgs' });
   };
 }

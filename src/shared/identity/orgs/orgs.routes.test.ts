@@ -367,14 +367,15 @@ describe.each(testDatabases)('organizations and their members ($kind)', (target)
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await h.app.inject({
+      const response = await h.app.inject({
         method: 'GET',
         url: `/orgs?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
         headers: admin.auth,
       });
-      expect(page.statusCode).toBe(200);
-      seen.push(...page.json().items.map((o: { id: string }) => o.id));
-      cursor = page.json().next_cursor;
+      expect(response.statusCode).toBe(200);
+      const page = response.json() as { items: Array<{ id: string }>; next_cursor: string | null };
+      seen.push(...page.items.map((o) => o.id));
+      cursor = page.next_cursor;
       pages += 1;
     } while (cursor && pages < 100);
     const all = await h.services.ctx.db.query<{ id: string }>('select id from identity.organizations');

@@ -3,7 +3,12 @@ import type { Database } from '../../src/kernel/db/index.js';
 import type { KeelApp } from '../../src/kernel/http/index.js';
 import type { KeelModule } from '../../src/kernel/module/index.js';
 import { allModules, moduleContextOf } from '../../src/modules.js';
-import { type IdentityServices, identityServices } from '../../src/shared/identity/testing.js';
+import { createIdentityModule } from '../../src/shared/identity/index.js';
+import {
+  type IdentityRouteOptions,
+  type IdentityServices,
+  identityServices,
+} from '../../src/shared/identity/testing.js';
 import { buildTestApp, testSecrets } from './app.js';
 import { type LogLine, memoryLog } from './jobs.js';
 
@@ -30,6 +35,11 @@ export interface SignedInUser {
 }
 
 let counter = 0;
+
+/** Every module of the build, with the identity module built with `options` (a clock, limits). */
+export function withIdentityOptions(options: IdentityRouteOptions): KeelModule[] {
+  return allModules.map((m) => (m.name === 'identity' ? createIdentityModule(options) : m));
+}
 
 /** The real app with identity wired in, plus shortcuts to make signed-in users. */
 export async function identityHarness(

@@ -16,6 +16,7 @@ export const errorCodes = {
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
+  upstream_failed: { status: 502, title: 'Upstream service failed' },
   db_unavailable: { status: 503, title: 'Database unavailable' },
   shutting_down: { status: 503, title: 'Shutting down' },
 } as const satisfies Record<string, { status: number; title: string }>;

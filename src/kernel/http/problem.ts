@@ -40,6 +40,9 @@ export function sendProblem(request: FastifyRequest, reply: FastifyReply, error:
     instance: request.url.split('?')[0] ?? request.url,
     trace_uuid: String(request.id),
   };
+  const retryAfter = error.details?.retry_after_s;
+  if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   // Pre-serialized so a route's response schema never re-shapes (or rejects) an error body.
   return reply.code(status).type(problemContentType).send(JSON.stringify(body));
 }

@@ -1,3 +1,3 @@
-export { identityModule } from './identity.module.js';
+export { createIdentityModule, identityModule } from './identity.module.js';
 export { findOrganization, type OrganizationRow } from './orgs/orgs.repository.js';
 export { bootstrapAdmin } from './users/bootstrap-admin.js';

@@ -1,20 +1,22 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../../../../test/support/app.js';
+import { buildTestApp, testSecrets } from '../../../../test/support/app.js';
 import { type OpenedTestDatabase, testDatabases } from '../../../../test/support/db.js';
+import { parseConfig } from '../../../kernel/config/index.js';
 import { lookupHash } from '../../../kernel/crypto/index.js';
 import type { KeelApp } from '../../../kernel/http/index.js';
-import type { KeelModule } from '../../../kernel/module/index.js';
-import { allModules } from '../../../modules.js';
+import { createLog } from '../../../kernel/log/index.js';
+import { allModules, moduleContextOf } from '../../../modules.js';
 import { type IdentityServices, identityServices } from '../identity.context.js';
 import { signedInSchema } from '../sessions/session-cookies.js';
 import { findUserById, insertUser } from '../users/users.repository.js';
 import { type FakeOidcServer, startFakeOidcServer } from './fake-oidc-server.js';
-import { googleConfigFrom } from './google.config.js';
-import { googleAuthRoutes, OAUTH_STATE_COOKIE } from './google.routes.js';
+import { OAUTH_STATE_COOKIE } from './google.routes.js';
 
 describe.each(testDatabases)('Google sign-in on $kind', ({ open }) => {
   let t: OpenedTestDatabase;
   let app: KeelApp;
+  /** The same app without Google settings: sign-in is off. */
+  let offApp: KeelApp;
   let services: IdentityServices;
   let fake: FakeOidcServer;
   let subjects = 0;
@@ -63,33 +65,22 @@ describe.each(testDatabases)('Google sign-in on $kind', ({ open }) => {
   beforeAll(async () => {
     t = await open();
     fake = await startFakeOidcServer();
-    const config = googleConfigFrom({
+    const secrets = testSecrets();
+    const env = {
       GOOGLE_CLIENT_ID: fake.clientId,
       GOOGLE_CLIENT_SECRET: fake.clientSecret,
       GOOGLE_OAUTH_ISSUER: fake.issuer,
-    });
-    const googleModule: KeelModule = {
-      name: 'google-signin-test',
-      layer: 'module',
-      dependsOn: ['identity'],
-      routes: {
-        prefix: '/auth/google',
-        plugin: (ctx) => {
-          services = identityServices(ctx);
-          return googleAuthRoutes(services, { config });
-        },
-      },
     };
-    const offModule: KeelModule = {
-      name: 'google-off-test',
-      layer: 'module',
-      dependsOn: ['identity'],
-      routes: {
-        prefix: '/off/google',
-        plugin: (ctx) => googleAuthRoutes(identityServices(ctx), { config: null }),
-      },
-    };
-    app = await buildTestApp({ db: t.db, modules: [...allModules, googleModule, offModule] });
+    app = await buildTestApp({ db: t.db, env, secrets });
+    offApp = await buildTestApp({ db: t.db });
+    services = identityServices(
+      moduleContextOf(allModules, {
+        config: parseConfig({ DATABASE_URL: 'memory://', ...env }),
+        db: t.db,
+        log: createLog({ svc: 'test', level: 'silent' }),
+        secrets,
+      }),
+    );
     await app.ready();
   });
 
@@ -99,6 +90,7 @@ describe.each(testDatabases)('Google sign-in on $kind', ({ open }) => {
 
   afterAll(async () => {
     await app?.close();
+    await offApp?.close();
     await fake?.close();
     await t?.drop();
   });
@@ -399,10 +391,10 @@ describe.each(testDatabases)('Google sign-in on $kind', ({ open }) => {
   });
 
   it('answers 404 when Google sign-in is not configured', async () => {
-    const res = await app.inject({ method: 'GET', url: '/off/google/start' });
+    const res = await offApp.inject({ method: 'GET', url: '/auth/google/start' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'not_found', detail: 'Google sign-in is not configured.' });
-    const cb = await app.inject({ method: 'GET', url: '/off/google/callback?code=x&state=y' });
+    const cb = await offApp.inject({ method: 'GET', url: '/auth/google/callback?code=x&state=y' });
     expect(cb.statusCode).toBe(404);
   });
 });

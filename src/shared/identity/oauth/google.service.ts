@@ -182,7 +182,7 @@ export function createGoogleSignIn(deps: GoogleSignInDeps): GoogleSignIn {
         throw new KeelError('unauthorized', `Google refused the sign-in (${error.code}); start again.`);
       }
       if (error instanceof ArcticFetchError) {
-        throw new KeelError('internal', 'Google could not be reached; try again in a moment.', {
+        throw new KeelError('upstream_failed', 'Google could not be reached; try again in a moment.', {
           cause: error,
         });
       }
@@ -204,7 +204,7 @@ export function createGoogleSignIn(deps: GoogleSignInDeps): GoogleSignIn {
       if (error instanceof joseErrors.JOSEError && !(error instanceof joseErrors.JWKSTimeout)) {
         throw new KeelError('unauthorized', `The ID token from Google is not valid (${error.code}).`);
       }
-      throw new KeelError('internal', "Google's signing keys could not be fetched.", { cause: error });
+      throw new KeelError('upstream_failed', "Google's signing keys could not be fetched.", { cause: error });
     }
     const parsed = idTokenClaims.safeParse(payload);
     if (!parsed.success)

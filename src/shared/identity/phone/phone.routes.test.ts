@@ -1,17 +1,16 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp } from '../../../../test/support/app.js';
+import { buildTestApp, testSecrets } from '../../../../test/support/app.js';
 import { type OpenedTestDatabase, testDatabases } from '../../../../test/support/db.js';
+import { withIdentityOptions } from '../../../../test/support/identity.js';
+import { parseConfig } from '../../../kernel/config/index.js';
 import type { KeelApp } from '../../../kernel/http/index.js';
 import { createLog } from '../../../kernel/log/index.js';
-import type { KeelModule } from '../../../kernel/module/index.js';
-import { allModules } from '../../../modules.js';
+import { moduleContextOf } from '../../../modules.js';
 import { type IdentityServices, identityServices } from '../identity.context.js';
 import { signedInSchema } from '../sessions/session-cookies.js';
 import { findUserById, insertUser, phoneHashOf, phoneOf } from '../users/users.repository.js';
 import { type FakeSmsGateway, startFakeSmsGateway } from './fake-sms-gateway.js';
-import { phoneConfigFrom } from './phone.config.js';
-import { phoneAuthRoutes } from './phone.routes.js';
 import { findOrCreatePhoneUser } from './phone.service.js';
 
 const injection = "'); drop table identity.users; --";
@@ -71,30 +70,19 @@ describe.each(testDatabases)('phone sign-in on $kind', ({ open }) => {
         callback();
       },
     });
-    const phoneModule: KeelModule = {
-      name: 'phone-signin-test',
-      layer: 'module',
-      dependsOn: ['identity'],
-      routes: {
-        prefix: '/auth/phone',
-        plugin: (ctx) => {
-          services = identityServices(ctx);
-          return phoneAuthRoutes(services, {
-            config: phoneConfigFrom({
-              SMS_PROVIDER: 'http',
-              SMS_HTTP_URL: gateway.url,
-              SMS_HTTP_TOKEN: 'sms-test-token',
-            }),
-            now: () => new Date(Date.now() + clockOffsetMs),
-          });
-        },
-      },
-    };
-    app = await buildTestApp({
-      db: t.db,
-      modules: [...allModules, phoneModule],
-      log: createLog({ svc: 'test', level: 'trace', destination: sink }),
-    });
+    const secrets = testSecrets();
+    const env = { SMS_PROVIDER: 'http', SMS_HTTP_URL: gateway.url, SMS_HTTP_TOKEN: 'sms-test-token' };
+    const log = createLog({ svc: 'test', level: 'trace', destination: sink });
+    const modules = withIdentityOptions({ phone: { now: () => new Date(Date.now() + clockOffsetMs) } });
+    app = await buildTestApp({ db: t.db, modules, log, env, secrets });
+    services = identityServices(
+      moduleContextOf(modules, {
+        config: parseConfig({ DATABASE_URL: 'memory://', ...env }),
+        db: t.db,
+        log,
+        secrets,
+      }),
+    );
     await app.ready();
   });
 
@@ -338,14 +326,14 @@ describe.each(testDatabases)('phone sign-in on $kind', ({ open }) => {
     expect(res.json().detail).toMatch(/No code was sent/);
   });
 
-  it('retires the code when the SMS gateway fails, and says so with a 500', async () => {
+  it('retires the code when the SMS gateway fails, and says so with a 502', async () => {
     const phone = newPhone();
     usedPhones.push(phone.e164);
     gateway.failNext(503);
     const res = await start(phone.e164, newIp());
-    expect(res.statusCode).toBe(500);
+    expect(res.statusCode).toBe(502);
     expect(res.json()).toMatchObject({
-      code: 'internal',
+      code: 'upstream_failed',
       detail: 'The SMS could not be sent; try again in a moment.',
     });
     const [row] = await codeRows(phone.e164);

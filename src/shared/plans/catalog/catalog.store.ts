@@ -54,6 +54,8 @@ export interface CatalogStoreOptions {
 
 /** Files larger than this are refused unread: a catalog is a few kilobytes. */
 const MAX_FILE_BYTES = 1_048_576;
+/** `settledHash` of an absent file (reported once, not on every poll). */
+const MISSING = 'missing';
 
 export function createCatalogStore(options: CatalogStoreOptions): CatalogStore {
   const { db, log, path } = options;
@@ -64,19 +66,15 @@ export function createCatalogStore(options: CatalogStoreOptions): CatalogStore {
   let stopWatching: (() => void) | undefined;
   let closed = false;
 
-  async function loadFromTable(): Promise<Catalog> {
-    return makeCatalog(await readPlans(db), 'database');
-  }
-
   async function reloadOnce(): Promise<ReloadOutcome> {
-    const file = await readCatalogFile(path);
+    const file = await readCatalogFile(path, settledHash);
+    if (file.kind === 'unchanged') return { status: 'unchanged' };
     if (file.kind === 'missing') {
-      if (settledHash !== 'missing')
+      if (settledHash !== MISSING)
         log.info({ path }, 'plan catalog file is absent; keeping the current catalog');
-      settledHash = 'missing';
+      settledHash = MISSING;
       return { status: 'missing' };
     }
-    if (file.hash === settledHash) return { status: 'unchanged' };
     if (file.kind === 'invalid') {
       settledHash = file.hash;
       return reject(file.problem);
@@ -84,10 +82,12 @@ export function createCatalogStore(options: CatalogStoreOptions): CatalogStore {
     try {
       await upsertPlans(db, file.plans);
     } catch (error) {
-      // The table refused what the schema allowed (a plan_order taken by a plan the file omits).
-      // Not settled: the same file is tried again on its next change or the next start.
-      const problem = { field: 'file', reason: `the database refused it: ${(error as Error).message}` };
-      return reject(problem);
+      // A constraint or value the table refused (a plan_order taken by a plan the file omits) is
+      // the file's fault; anything else (no table yet, database away) is thrown to the caller.
+      // Not settled either way: the same file is tried again on its next change or start.
+      const sqlState = (error as { code?: unknown }).code;
+      if (typeof sqlState !== 'string' || !/^2[23]/.test(sqlState)) throw error;
+      return reject({ field: 'file', reason: `the database refused it: ${(error as Error).message}` });
     }
     settledHash = file.hash;
     const next = makeCatalog(await readPlans(db), 'file');
@@ -110,27 +110,67 @@ export function createCatalogStore(options: CatalogStoreOptions): CatalogStore {
     return run;
   }
 
+  // At most one reload waits behind the running one: polling while the database is slow must not
+  // pile them up, and an event during a reload still gets a reload that reads the file after it.
+  let waiting = false;
+  let lastFailure: string | undefined;
+  function onFileEvent(): void {
+    if (closed || waiting) return;
+    waiting = true;
+    const run = inFlight.then(() => {
+      waiting = false;
+      return reloadOnce();
+    });
+    inFlight = run.catch(() => undefined);
+    run.then(
+      () => {
+        lastFailure = undefined;
+      },
+      (error: unknown) => {
+        // Polling retries every few seconds: say it once per distinct failure, not every time.
+        const message = String((error as Error).message ?? error);
+        if (message !== lastFailure)
+          log.warn({ err: error, path }, 'plan catalog reload failed; keeping the last good catalog');
+        lastFailure = message;
+      },
+    );
+  }
+
+  /**
+   * When the table cannot be read (migrations pending): the file's plans, from memory only, so
+   * the app still starts and `/ready` can say what is missing.
+   */
+  async function fallback(error: unknown): Promise<Catalog> {
+    const file = await readCatalogFile(path);
+    log.warn(
+      { err: error, path },
+      'the plan catalog table cannot be read (migrations pending?); serving the catalog file from memory',
+    );
+    return makeCatalog(file.kind === 'valid' ? file.plans : [], 'file');
+  }
+
   return {
     current() {
       if (!catalog) throw new Error('the plan catalog is not loaded yet: call start() first');
       return catalog;
     },
     async start() {
-      const outcome = await reload();
-      if (outcome.status !== 'applied') catalog = await loadFromTable();
-      if (!catalog?.get(FREE_PLAN)) throw new Error(`the plan catalog has no "${FREE_PLAN}" plan`);
-      if (options.watch !== 'off' && !closed) {
-        stopWatching = watchPath(
-          path,
-          () => {
-            if (closed) return;
-            reload().catch((error: unknown) =>
-              log.warn({ err: error, path }, 'plan catalog reload failed; keeping the last good catalog'),
-            );
-          },
-          { mode: options.watch, debounceMs: options.debounceMs, pollMs: options.pollMs, log },
-        );
+      // Watch before the first read, so an edit cannot slip in between the two.
+      if (options.watch !== 'off') {
+        stopWatching = watchPath(path, onFileEvent, {
+          mode: options.watch,
+          debounceMs: options.debounceMs,
+          pollMs: options.pollMs,
+          log,
+        });
       }
+      try {
+        const outcome = await reload();
+        if (outcome.status !== 'applied') catalog = makeCatalog(await readPlans(db), 'database');
+      } catch (error) {
+        catalog = await fallback(error);
+      }
+      if (!catalog?.get(FREE_PLAN)) log.warn({ path }, `the plan catalog has no "${FREE_PLAN}" plan`);
     },
     reload,
     async close() {
@@ -148,11 +188,15 @@ export function makeCatalog(plans: readonly Plan[], source: Catalog['source']): 
 
 type CatalogFile =
   | { kind: 'missing' }
+  | { kind: 'unchanged' }
   | { kind: 'invalid'; hash: string; problem: CatalogProblem }
   | { kind: 'valid'; hash: string; plans: Plan[] };
 
-/** Reads and validates the catalog file; never throws for a bad or absent file. */
-export async function readCatalogFile(path: string): Promise<CatalogFile> {
+/**
+ * Reads and validates the catalog file; never throws for a bad or absent file. With `knownHash`,
+ * content with that hash is reported `unchanged` without being parsed (polling reads it often).
+ */
+export async function readCatalogFile(path: string, knownHash?: string): Promise<CatalogFile> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -162,6 +206,7 @@ export async function readCatalogFile(path: string): Promise<CatalogFile> {
     return { kind: 'invalid', hash: `error:${code}`, problem: { field: 'file', reason: String(error) } };
   }
   const hash = createHash('sha256').update(bytes).digest('hex');
+  if (hash === knownHash) return { kind: 'unchanged' };
   if (bytes.length > MAX_FILE_BYTES) {
     return {
       kind: 'invalid',

@@ -248,6 +248,22 @@ describe.each(testDatabases)('plan catalog on $kind', (target) => {
     expect(row?.plan_order).toBe(2);
   });
 
+  it('starts on a database without the plans tables, serving the file from memory', async () => {
+    const path = setup();
+    writeFileSync(path, catalogText());
+    const bare = await target.open({ migrate: false });
+    const { log, lines } = memoryLog('info');
+    const early = createCatalogStore({ db: bare.db, log, path, watch: 'off' });
+    try {
+      await early.start();
+      expect(early.current().get('basic')?.max_commits_per_day).toBe(100);
+      expect(lines.some((l) => l.lvl === 'warn' && String(l.msg).includes('migrations pending'))).toBe(true);
+    } finally {
+      await early.close();
+      await bare.drop();
+    }
+  });
+
   it('stops watching when closed', async () => {
     const path = setup();
     writeFileSync(path, catalogText());

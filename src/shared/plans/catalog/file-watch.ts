@@ -1,18 +1,21 @@
-import { type FSWatcher, type StatsListener, unwatchFile, watch, watchFile } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Log } from '../../../kernel/log/index.js';
 
 /**
  * 'inotify': `fs.watch` on the file's directory (reacts within milliseconds on Linux; watching the
- * directory rather than the file survives editors and `kubectl`/ConfigMap updates that replace
- * the file by a rename). 'poll': `fs.watchFile`, stat every `pollMs` (network filesystems, or a
- * directory that does not exist yet). 'auto' tries inotify and falls back to polling.
+ * directory rather than the file survives editors and ConfigMap updates that replace the file by a
+ * rename). 'poll': `onChange` every `pollMs`, for filesystems without inotify (NFS) or a directory
+ * that does not exist yet; the caller recognises unchanged content by its hash. (Not
+ * `fs.watchFile`: its first stat is taken asynchronously, so an edit made just after it starts can
+ * become its baseline and never be reported; two edits of the same size within one timestamp tick
+ * look alike too.) 'auto' tries inotify and falls back to polling.
  */
 export type WatchMode = 'auto' | 'inotify' | 'poll';
 
 export interface FileWatchOptions {
   mode?: WatchMode;
-  /** Quiet time after the last event before `onChange` runs (one save = several events). */
+  /** Quiet time after the last inotify event before `onChange` runs (one save = several events). */
   debounceMs?: number;
   pollMs?: number;
   log: Log;
@@ -20,7 +23,7 @@ export interface FileWatchOptions {
 
 /** Calls `onChange` (debounced) whenever `path` may have changed; returns the function that stops it. */
 export function watchPath(path: string, onChange: () => void, options: FileWatchOptions): () => void {
-  const { mode = 'auto', debounceMs = 150, pollMs = 1_000, log } = options;
+  const { mode = 'auto', debounceMs = 150, pollMs = 2_000, log } = options;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const changed = () => {
@@ -33,16 +36,11 @@ export function watchPath(path: string, onChange: () => void, options: FileWatch
 
   let stopWatching: () => void;
   const poll = () => {
-    const listener: StatsListener = (current, previous) => {
-      if (
-        current.mtimeMs !== previous.mtimeMs ||
-        current.size !== previous.size ||
-        current.ino !== previous.ino
-      )
-        changed();
-    };
-    watchFile(path, { interval: pollMs, persistent: false }, listener);
-    return () => unwatchFile(path, listener);
+    const interval = setInterval(() => {
+      if (!stopped) onChange();
+    }, pollMs);
+    interval.unref();
+    return () => clearInterval(interval);
   };
   const inotify = () => {
     const name = basename(path);

@@ -212,6 +212,8 @@ export const sessions = identitySchema.table(
     deviceProfileId: uuid('device_profile_id').references(() => deviceProfiles.id, { onDelete: 'set null' }),
     /** google | phone | password */
     method: varchar('method', { length: 16 }).notNull(),
+    /** The org this session acts in (chosen at refresh); null: the user's oldest membership. */
+    orgId: uuid('org_id'),
     ip: inet('ip'),
     userAgent: varchar('user_agent', { length: 512 }),
     createdAt: created(),

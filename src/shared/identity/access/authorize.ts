@@ -1,14 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../../kernel/db/index.js';
 import { KeelError } from '../../../kernel/errors/index.js';
-import type { Authorize, Principal } from '../../../kernel/http/index.js';
+import type { Authorize } from '../../../kernel/http/index.js';
 import type { Log } from '../../../kernel/log/index.js';
 import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { API_KEY_PREFIX } from '../api-keys/api-keys.service.js';
 import { entryOf, recordAction } from '../audit/action-log.js';
 import { ACCESS_COOKIE } from '../sessions/session-cookies.js';
 import type { AccessTokens } from '../tokens/access-token.js';
-import { withOrgRole } from './principal.js';
+import { type IdentityPrincipal, orgOfRoute, withOrgRole } from './principal.js';
 import type { Rbac } from './rbac.js';
 
 export interface AuthorizeDeps {
@@ -39,7 +39,7 @@ export function createAuthorize(deps: AuthorizeDeps): Authorize {
     const credential = credentialOf(request);
     if (!credential)
       return deny(request, new KeelError('unauthorized', `Sign-in is required (action ${action}).`));
-    let principal: Principal | null;
+    let principal: IdentityPrincipal | null;
     if (credential.kind === 'api_key') {
       principal = await apiKeys.authenticate(credential.value);
       if (!principal)
@@ -60,8 +60,11 @@ export function createAuthorize(deps: AuthorizeDeps): Authorize {
         orgId: claims.orgId,
         sessionId: claims.sessionId,
         apiKeyId: null,
+        globalRoles: claims.roles,
+        scopes: null,
       };
     }
+    if (!principal.actions.has(action)) principal = (await inRouteOrg(request, principal)) ?? principal;
     request.principal = principal;
     if (!principal.actions.has(action)) {
       await deny(
@@ -70,6 +73,31 @@ export function createAuthorize(deps: AuthorizeDeps): Authorize {
       );
     }
   };
+
+  /**
+   * The token carries the role of one org (the session's). A request about another org the user
+   * administers is judged by their role there, read from the database (only when the token's
+   * roles fall short, so ordinary requests cost no query).
+   */
+  async function inRouteOrg(
+    request: FastifyRequest,
+    principal: IdentityPrincipal,
+  ): Promise<IdentityPrincipal | null> {
+    const orgId = orgOfRoute(request);
+    if (!orgId || orgId === principal.orgId) return null;
+    const [membership] = await db.query<{ role: string }>(
+      `select m.role from identity.org_memberships m join identity.organizations o on o.id = m.org_id
+       where m.user_id = $1 and m.org_id = $2 and o.active`,
+      [principal.userId, orgId],
+    );
+    if (!membership) return null;
+    const roles = withOrgRole(principal.globalRoles, membership.role);
+    const held = await rbac.actionsOf(roles);
+    // An API key never gains actions beyond its scopes.
+    const scopes = principal.scopes;
+    const actions = scopes ? new Set([...scopes].filter((a) => held.has(a))) : held;
+    return { ...principal, orgId, roles, actions };
+  }
 }
 
 function credentialOf(request: FastifyRequest): { kind: 'jwt' | 'api_key'; value: string } | null {

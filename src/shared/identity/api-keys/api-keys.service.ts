@@ -3,8 +3,7 @@ import type { Secrets } from '../../../kernel/crypto/index.js';
 import { lookupHash } from '../../../kernel/crypto/index.js';
 import type { Database } from '../../../kernel/db/index.js';
 import { KeelError } from '../../../kernel/errors/index.js';
-import type { Principal } from '../../../kernel/http/index.js';
-import { withOrgRole } from '../access/principal.js';
+import { type IdentityPrincipal, withOrgRole } from '../access/principal.js';
 import type { Rbac } from '../access/rbac.js';
 import { claimsOf } from '../sessions/sessions.service.js';
 
@@ -48,7 +47,7 @@ export interface ApiKeysService {
   /** False when the key is not the user's (or already revoked). */
   revoke(userId: string, keyId: string): Promise<boolean>;
   /** The principal a presented key stands for, or null when it is unknown, revoked or expired. */
-  authenticate(key: string): Promise<Principal | null>;
+  authenticate(key: string): Promise<IdentityPrincipal | null>;
 }
 
 const viewColumns = `id, name, prefix, actions, expires_at as "expiresAt", last_used_at as "lastUsedAt",
@@ -57,7 +56,10 @@ const viewColumns = `id, name, prefix, actions, expires_at as "expiresAt", last_
 export function createApiKeysService(deps: { db: Database; secrets: Secrets; rbac: Rbac }): ApiKeysService {
   const { db, secrets, rbac } = deps;
   const hashOf = (key: string) => lookupHash(secrets.hmacKey, keyPurpose, key);
-  const cache = new Map<string, { principal: Principal | null; expiresAt: Date | null; at: number }>();
+  const cache = new Map<
+    string,
+    { principal: IdentityPrincipal | null; expiresAt: Date | null; at: number }
+  >();
   const touched = new Map<string, number>();
 
   async function ownerActions(userId: string): Promise<ReadonlySet<string>> {
@@ -135,7 +137,7 @@ export function createApiKeysService(deps: { db: Database; secrets: Secrets; rba
            and u.status = 'active'`,
         [hash],
       );
-      let principal: Principal | null = null;
+      let principal: IdentityPrincipal | null = null;
       if (row) {
         const claims = await claimsOf(db, row.userId, randomUUID());
         const roles = withOrgRole(claims.roles, claims.orgRole);
@@ -148,6 +150,8 @@ export function createApiKeysService(deps: { db: Database; secrets: Secrets; rba
           orgId: claims.orgId,
           sessionId: null,
           apiKeyId: row.id,
+          globalRoles: claims.roles,
+          scopes: new Set(row.actions),
         };
         touch(row.id, now);
       }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { SqlConnection } from '../../../kernel/db/index.js';
 import { isUuid } from '../../../kernel/ids.js';
 import type { Log } from '../../../kernel/log/index.js';
+import { orgOfRoute } from '../access/principal.js';
 
 export type AuditResult = 'succeeded' | 'failed' | 'denied';
 
@@ -50,7 +51,7 @@ export function entryOf(request: FastifyRequest, result: AuditResult, status: nu
   return {
     userId: principal?.userId ?? null,
     apiKeyId: principal?.apiKeyId ?? null,
-    orgId: principal?.orgId ?? null,
+    orgId: orgOfRoute(request) ?? principal?.orgId ?? null,
     action: request.routeOptions.config.action ?? '(none)',
     method: request.method,
     resource: request.routeOptions.url ?? request.url.split('?')[0] ?? '',

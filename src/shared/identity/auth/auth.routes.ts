@@ -11,7 +11,7 @@ import {
   signedInSchema,
 } from '../sessions/session-cookies.js';
 
-const refreshBody = z
+const logoutBody = z
   .object({ refresh_token: z.string().min(1).max(200).optional() })
   .nullish()
   .describe('The refresh token; browsers send it as the keel_refresh cookie instead.');
@@ -53,7 +53,16 @@ export function authRoutes(services: IdentityServices): FastifyPluginAsyncZod {
           summary: 'Exchange a refresh token for a new access token and a new refresh token',
           description:
             'Every refresh rotates the refresh token. Presenting a rotated token again revokes the whole session.',
-          body: refreshBody,
+          body: z
+            .object({
+              refresh_token: z.string().min(1).max(200).optional(),
+              org_id: z
+                .uuid()
+                .optional()
+                .describe('Act in this organization from now on (you must belong to it)'),
+            })
+            .nullish()
+            .describe('The refresh token; browsers send it as the keel_refresh cookie instead.'),
           response: { 200: signedInSchema },
         },
       },
@@ -64,7 +73,7 @@ export function authRoutes(services: IdentityServices): FastifyPluginAsyncZod {
             'unauthorized',
             'No refresh token: send refresh_token or the keel_refresh cookie.',
           );
-        const signedIn = await sessions.refresh(token, clientOf(request));
+        const signedIn = await sessions.refresh(token, clientOf(request), { orgId: request.body?.org_id });
         return sendSignedIn(reply, ctx.config, signedIn);
       },
     );
@@ -76,7 +85,7 @@ export function authRoutes(services: IdentityServices): FastifyPluginAsyncZod {
         schema: {
           tags: ['auth'],
           summary: 'End the session of this refresh token and clear the cookies',
-          body: refreshBody,
+          body: logoutBody,
           response: { 204: z.null() },
         },
       },

@@ -124,7 +124,9 @@ export function createPhoneSignIn(deps: PhoneSignInDeps): PhoneSignIn {
       // The code never reached the phone: make sure it can never be used. The row keeps counting
       // towards the rate limits, so a failing gateway is not hammered either.
       await invalidateCode(db, id, clock());
-      throw new KeelError('upstream_failed', 'The SMS could not be sent; try again in a moment.', { cause: error });
+      throw new KeelError('upstream_failed', 'The SMS could not be sent; try again in a moment.', {
+        cause: error,
+      });
     }
     return {
       expiresInS: Math.round(limits.codeTtlMs / 1000),

@@ -65,7 +65,8 @@ export interface SessionsDeps {
  */
 export interface SessionsService {
   start(userId: string, method: SignInMethod, client: ClientInfo): Promise<SignedIn>;
-  refresh(refreshToken: string, client: ClientInfo): Promise<SignedIn>;
+  /** Rotates the refresh token; with `orgId`, the session acts in that org from now on. */
+  refresh(refreshToken: string, client: ClientInfo, options?: { orgId?: string }): Promise<SignedIn>;
   /** Revokes the session of this refresh token (logout); unknown tokens are ignored. */
   logout(refreshToken: string): Promise<void>;
   list(userId: string): Promise<SessionView[]>;
@@ -164,7 +165,7 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
       return withAccessToken(issued, claims);
     },
 
-    async refresh(refreshToken, client) {
+    async refresh(refreshToken, client, options = {}) {
       const now = new Date();
       const outcome = await db.transaction(async (tx) => {
         const [row] = await tx.query<{
@@ -198,6 +199,19 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
           await revokeSessions(tx, 'id = $1', [row.sessionId], 'user_disabled');
           return { refused: `This account is ${row.userStatus}.` } as const;
         }
+        if (options.orgId) {
+          const [member] = await tx.query(
+            `select 1 from identity.org_memberships m join identity.organizations o on o.id = m.org_id
+             where m.user_id = $1 and m.org_id = $2 and o.active`,
+            [row.userId, options.orgId],
+          );
+          // Nothing rotated: the client keeps its token and may retry without org_id.
+          if (!member) return { refused: undefined, notMember: true } as const;
+          await tx.query('update identity.sessions set org_id = $2 where id = $1', [
+            row.sessionId,
+            options.orgId,
+          ]);
+        }
         await tx.query('update identity.user_secrets set rotated_at = $2 where id = $1', [row.id, now]);
         if (client.ip)
           await tx.query('update identity.sessions set ip = $2 where id = $1', [row.sessionId, client.ip]);
@@ -208,6 +222,8 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
         } as const;
       });
       if (outcome.refused !== undefined) throw new KeelError('unauthorized', outcome.refused);
+      if ('notMember' in outcome)
+        throw new KeelError('not_found', 'You are not a member of an active organization with that id.');
       return withAccessToken(outcome.issued, outcome.claims);
     },
 
@@ -266,7 +282,7 @@ export function createSessionsService(deps: SessionsDeps): SessionsService {
 
 /**
  * The claims an access token carries: global roles (every user holds `user`) and the org the
- * user acts in (their oldest active membership) with their role there.
+ * user acts in with their role there.
  */
 export async function claimsOf(
   conn: SqlConnection,
@@ -278,11 +294,15 @@ export async function claimsOf(
      where ur.user_id = $1 order by r.name`,
     [userId],
   );
+  // The org the session chose (POST /auth/refresh with org_id) while the user is still in it,
+  // else the oldest membership.
   const [org] = await conn.query<{ orgId: string; role: string }>(
     `select m.org_id as "orgId", m.role from identity.org_memberships m
      join identity.organizations o on o.id = m.org_id
-     where m.user_id = $1 and o.active order by m.created_at, m.org_id limit 1`,
-    [userId],
+     left join identity.sessions s on s.id = $2
+     where m.user_id = $1 and o.active
+     order by (m.org_id = s.org_id) desc nulls last, m.created_at, m.org_id limit 1`,
+    [userId, sessionId],
   );
   const roles = ['user', ...roleRows.map((r) => r.name).filter((name) => name !== 'user')];
   return { userId, sessionId, roles, orgId: org?.orgId ?? null, orgRole: org?.role ?? null };

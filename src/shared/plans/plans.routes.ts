@@ -75,16 +75,12 @@ export function plansRoutes(_ctx: ModuleContext): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
-        const principal = principalOf(request);
-        const [effective, usage] = await Promise.all([
-          plans.effectivePlan(principal),
-          plans.usage(principal),
-        ]);
+        const { effective, lines } = await plans.usage(principalOf(request));
         return {
           plan: effective.plan,
           subject: effective.subject,
           trial: { active: effective.trial.active, ends_at: iso(effective.trial.endsAt) },
-          usage: usage.lines.map(usageLine),
+          usage: lines.map(usageLine),
         };
       },
     );

@@ -24,8 +24,8 @@ export interface UsageLine {
 }
 
 export interface UsageReport {
-  planKey: string;
-  subject: EffectivePlan['subject'];
+  /** The plan the lines were measured against, and whose counters they are. */
+  effective: EffectivePlan;
   lines: UsageLine[];
 }
 
@@ -123,7 +123,7 @@ export function createUsage({ db, subscriptions, now }: UsageDeps): Usage {
           return line(feature, period, effective.plan[column], used, periodEnd(period, start));
         }),
       );
-      return { planKey: effective.plan.plan_key, subject: effective.subject, lines };
+      return { effective, lines };
     },
   };
 }

@@ -139,7 +139,7 @@ describe.each(testDatabases)('usage limits on $kind', (target) => {
     const error = await rejection(plans.enforceLimit(bob, 'uploads', 60));
     expect(error.details).toMatchObject({ feature: 'uploads', limit: 200, used: 150, plan_key: 'basic' });
     const report = await plans.usage(bob);
-    expect(report.subject).toEqual({ kind: 'org', id: orgId });
+    expect(report.effective.subject).toEqual({ kind: 'org', id: orgId });
 
     // A suspended contract no longer applies: members fall back to their own plan.
     await t.db.query(`update identity.organizations set contract_status = 'suspended' where id = $1`, [

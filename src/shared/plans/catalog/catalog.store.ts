@@ -83,10 +83,11 @@ export function createCatalogStore(options: CatalogStoreOptions): CatalogStore {
       await upsertPlans(db, file.plans);
     } catch (error) {
       // A constraint or value the table refused (a plan_order taken by a plan the file omits) is
-      // the file's fault; anything else (no table yet, database away) is thrown to the caller.
-      // Not settled either way: the same file is tried again on its next change or start.
+      // the file's fault: settled like an invalid file, tried again on its next change or start.
+      // Anything else (no table yet, database away) is thrown, unsettled, so a poll retries it.
       const sqlState = (error as { code?: unknown }).code;
       if (typeof sqlState !== 'string' || !/^2[23]/.test(sqlState)) throw error;
+      settledHash = file.hash;
       return reject({ field: 'file', reason: `the database refused it: ${(error as Error).message}` });
     }
     settledHash = file.hash;

@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import { ensureBundle } from '../bin/bundle.mjs';
+import { authBench } from './auth.bench.js';
 import { failoverBench } from './failover.bench.js';
 import { httpBench } from './http.bench.js';
 import { startupBench } from './startup.bench.js';
 import { type BenchResult, machine } from './support.js';
 
 /** `npm run bench`: runs every benchmark, prints a table, rewrites docs/benchmarks.md. */
-const benches: Array<() => Promise<BenchResult>> = [startupBench, httpBench, failoverBench];
+const benches: Array<() => Promise<BenchResult>> = [startupBench, httpBench, authBench, failoverBench];
 const only = process.argv.slice(2);
 
 // Processes under test run the bundle; build it now so no measurement includes a rebuild.

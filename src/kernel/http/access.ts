@@ -40,8 +40,11 @@ export interface ActionDefinition {
   roles: readonly string[];
 }
 
-/** Decides whether the request may perform `action`; throws KeelError (401/403) when not. */
-export type Authorize = (request: FastifyRequest, action: string) => Promise<void>;
+/**
+ * Decides whether the request may perform `action`; throws (or rejects with) KeelError 401/403
+ * when not. It may answer synchronously: most checks need no I/O, and a promise per request costs.
+ */
+export type Authorize = (request: FastifyRequest, action: string) => void | Promise<void>;
 
 /**
  * What the identity module plugs into the app: the access check, plus app-wide hooks
@@ -61,12 +64,12 @@ export const noIdentity: Authorize = async function noIdentity(_request, action)
   throw new KeelError('unauthorized', `Sign-in is required (action ${action}).`);
 };
 
-/** The access check every request passes before its handler. */
-export async function checkAccess(request: FastifyRequest, authorize: Authorize): Promise<void> {
+/** The access check every request passes before its handler (synchronous when it can be). */
+export function checkAccess(request: FastifyRequest, authorize: Authorize): void | Promise<void> {
   const action = request.routeOptions.config.action;
   if (action === undefined) {
     // Reaching this is a bug in the route, not the caller's fault, but failing closed matters more.
     throw new KeelError('forbidden', 'This route declares no access rule, so it is closed.');
   }
-  if (action !== PUBLIC) await authorize(request, action);
+  if (action !== PUBLIC) return authorize(request, action);
 }

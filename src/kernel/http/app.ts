@@ -175,10 +175,19 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   app.addHook('preValidation', (request, _reply, done) => {
     // Public routes skip the promise: they include the probes that must stay cheap.
     if (request.routeOptions.config.action === PUBLIC) return done();
-    // Body parsing lost the trace context (see restoreTrace); the check logs and audits under it.
-    runWithTrace({ traceUuid: String(request.id) }, () => {
-      checkAccess(request, authorize).then(() => done(), done);
-    });
+    const check = () => {
+      let pending: void | Promise<void>;
+      try {
+        pending = checkAccess(request, authorize);
+      } catch (error) {
+        return done(error as Error);
+      }
+      if (pending) pending.then(() => done(), done);
+      else done();
+    };
+    // Body parsing lost the trace context (see restoreTrace); requests without a body kept it.
+    if (request.method === 'GET' || request.method === 'HEAD') check();
+    else runWithTrace({ traceUuid: String(request.id) }, check);
   });
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? '(unmatched)';

@@ -28,9 +28,13 @@ export function identityAccess(
     });
     return synced;
   };
-  const authorize: AccessProvider['authorize'] = async (request, action) => {
-    await ensureSynced();
-    return check(request, action);
+  let seeded = false;
+  const authorize: AccessProvider['authorize'] = (request, action) => {
+    if (seeded) return check(request, action);
+    return ensureSynced().then(() => {
+      seeded = true;
+      return check(request, action);
+    });
   };
   const plugin: FastifyPluginAsync = async function identityAccessPlugin(app) {
     // Added here, not in a nested plugin: this plugin is unencapsulated, a nested one would not be.

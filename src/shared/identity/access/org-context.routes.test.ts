@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
 import { type IdentityHarness, identityHarness } from '../../../../test/support/identity.js';
+import { waitFor } from '../../../../test/support/jobs.js';
 
 describe.each(testDatabases)('the org a request acts in ($kind)', (target) => {
   let h: IdentityHarness;
@@ -43,10 +44,14 @@ describe.each(testDatabases)('the org a request acts in ($kind)', (target) => {
       payload: { name: 'Second, renamed' },
     });
     expect(renamed.statusCode).toBe(200);
-    const rows = await h.services.ctx.db.query<{ org_id: string }>(
-      `select org_id from identity.action_log where user_id = $1 and action = 'orgs.manage' and result = 'succeeded'`,
-      [user.id],
-    );
+    // The audit row is written once the response is out.
+    const rows = await waitFor('the audit row', async () => {
+      const found = await h.services.ctx.db.query<{ org_id: string }>(
+        `select org_id from identity.action_log where user_id = $1 and action = 'orgs.manage' and result = 'succeeded'`,
+        [user.id],
+      );
+      return found.length > 0 && found;
+    });
     expect(rows.map((r) => r.org_id)).toEqual([second]);
 
     const stranger = await h.user();

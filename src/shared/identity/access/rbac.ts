@@ -23,6 +23,8 @@ export interface Rbac {
   sync(actions: readonly DeclaredAction[]): Promise<void>;
   /** Every action held by any of `roles`. */
   actionsOf(roles: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The same, from the cache alone; undefined when the cache must be (re)loaded first. */
+  cachedActionsOf(roles: readonly string[]): ReadonlySet<string> | undefined;
   /** Forget the cached map (after a grant or revoke). */
   invalidate(): void;
 }
@@ -46,6 +48,16 @@ export function createRbac(db: Database): Rbac {
     map = { byRole, loadedAt: Date.now() };
     byRoles = new Map();
     return byRole;
+  }
+
+  function unionOf(byRole: Map<string, Set<string>>, roles: readonly string[]): ReadonlySet<string> {
+    const key = roles.join(',');
+    const cached = byRoles.get(key);
+    if (cached) return cached;
+    const union = new Set<string>();
+    for (const role of roles) for (const action of byRole.get(role) ?? []) union.add(action);
+    byRoles.set(key, union);
+    return union;
   }
 
   async function current(): Promise<Map<string, Set<string>>> {
@@ -87,14 +99,12 @@ export function createRbac(db: Database): Rbac {
     },
 
     async actionsOf(roles) {
-      const byRole = await current();
-      const key = roles.join(',');
-      const cached = byRoles.get(key);
-      if (cached) return cached;
-      const union = new Set<string>();
-      for (const role of roles) for (const action of byRole.get(role) ?? []) union.add(action);
-      byRoles.set(key, union);
-      return union;
+      return unionOf(await current(), roles);
+    },
+
+    cachedActionsOf(roles) {
+      if (!map || Date.now() - map.loadedAt >= cacheTtlMs) return undefined;
+      return unionOf(map.byRole, roles);
     },
 
     invalidate() {

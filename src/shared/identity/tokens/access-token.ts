@@ -29,9 +29,18 @@ export interface AccessTokens {
   sign(claims: AccessClaims, now?: Date): Promise<{ token: string; expiresAt: Date }>;
   /** The claims of a valid token; KeelError('unauthorized') for anything else. */
   verify(token: string): Promise<AccessClaims>;
+  /** The claims of a token verified before and not yet expired, without any work; else undefined. */
+  verifiedBefore(token: string): AccessClaims | undefined;
 }
 
+/** Verified tokens remembered per process (clients reuse one token for up to 10 minutes). */
+const verifiedCacheMax = 10_000;
+
 export function createAccessTokens(ring: KeyRing): AccessTokens {
+  // jose verifies through WebCrypto, ~60-180 µs a call here: more than a whole small request.
+  // A token string seen before and still unexpired was verified byte for byte, so it is looked up
+  // instead (the whole token is the key, signature included).
+  const verified = new Map<string, { claims: AccessClaims; expiresAtMs: number }>();
   // Derived once per process: a JWT key is never the raw data-encryption key.
   const derived = new Map<string, Uint8Array>();
   const keyOf = (kid: string): Uint8Array | undefined => {
@@ -45,6 +54,14 @@ export function createAccessTokens(ring: KeyRing): AccessTokens {
     derived.set(kid, key);
     return key;
   };
+
+  function verifiedBefore(token: string): AccessClaims | undefined {
+    const hit = verified.get(token);
+    if (!hit) return undefined;
+    if (hit.expiresAtMs > Date.now()) return hit.claims;
+    verified.delete(token);
+    return undefined;
+  }
 
   return {
     async sign(claims, now = new Date()) {
@@ -67,7 +84,11 @@ export function createAccessTokens(ring: KeyRing): AccessTokens {
       return { token, expiresAt };
     },
 
+    verifiedBefore,
+
     async verify(token) {
+      const hit = verifiedBefore(token);
+      if (hit) return hit;
       try {
         const { payload } = await jwtVerify(
           token,
@@ -86,13 +107,23 @@ export function createAccessTokens(ring: KeyRing): AccessTokens {
           !roles.every((r) => typeof r === 'string')
         )
           throw new KeelError('unauthorized', 'The access token is missing claims.');
-        return {
+        const claims: AccessClaims = {
           userId: sub,
           sessionId: sid,
           roles: roles as string[],
           orgId: typeof org === 'string' ? org : null,
           orgRole: typeof orgRole === 'string' ? orgRole : null,
         };
+        if (verified.size >= verifiedCacheMax) {
+          // Oldest first (insertion order): drop a tenth at once rather than one per insert.
+          let drop = verifiedCacheMax / 10;
+          for (const key of verified.keys()) {
+            verified.delete(key);
+            if (--drop === 0) break;
+          }
+        }
+        verified.set(token, { claims, expiresAtMs: (payload.exp ?? 0) * 1000 });
+        return claims;
       } catch (error) {
         if (error instanceof KeelError) throw error;
         if (error instanceof joseErrors.JWTExpired)

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../../src/kernel/config/index.js';
 import type { Database } from '../../src/kernel/db/index.js';
 import type { KeelApp } from '../../src/kernel/http/index.js';
@@ -10,6 +11,7 @@ import {
   identityServices,
 } from '../../src/shared/identity/testing.js';
 import { buildTestApp, testSecrets } from './app.js';
+import type { TestDatabase } from './db.js';
 import { type LogLine, memoryLog } from './jobs.js';
 
 export interface IdentityHarness {
@@ -20,6 +22,8 @@ export interface IdentityHarness {
   lines: LogLine[];
   /** Creates a user with a password (and roles) and signs them in. */
   user(options?: { username?: string; roles?: string[]; password?: string }): Promise<SignedInUser>;
+  /** Exchanges the user's refresh token (their new access token carries current roles and org). */
+  refresh(user: SignedInUser): Promise<SignedInUser>;
   close(): Promise<void>;
 }
 
@@ -86,6 +90,41 @@ export async function identityHarness(
         auth: { authorization: `Bearer ${body.access_token}` },
       };
     },
+    async refresh(user) {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/auth/refresh',
+        payload: { refresh_token: user.refreshToken },
+      });
+      if (response.statusCode !== 200) throw new Error(`refresh failed: ${response.body}`);
+      const body = response.json() as { access_token: string; refresh_token: string };
+      user.accessToken = body.access_token;
+      user.refreshToken = body.refresh_token;
+      user.auth = { authorization: `Bearer ${body.access_token}` };
+      return user;
+    },
     close: () => app.close(),
   };
+}
+
+/**
+ * One harness per `describe` block on a database of `target`, opened before its tests and dropped
+ * after them. Its fields are filled in by `beforeAll`, so use them inside tests only.
+ */
+export function useIdentityHarness(
+  target: TestDatabase,
+  options?: Parameters<typeof identityHarness>[1],
+): IdentityHarness {
+  const harness = {} as IdentityHarness;
+  let drop: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const opened = await target.open();
+    drop = opened.drop;
+    Object.assign(harness, await identityHarness(opened.db, options));
+  });
+  afterAll(async () => {
+    await harness.close?.();
+    await drop?.();
+  });
+  return harness;
 }

@@ -92,3 +92,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * True when `error` is PostgreSQL's unique violation (23505), on `constraint` when one is named
+ * (an error without a constraint name still counts: some drivers omit it).
+ */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; constraint?: unknown };
+  if (e.code !== '23505') return false;
+  return constraint === undefined || e.constraint === undefined || e.constraint === constraint;
+}

@@ -4,5 +4,6 @@ export {
   type FieldError,
   isDatabaseUnavailable,
   isKeelError,
+  isUniqueViolation,
   KeelError,
 } from './errors.js';

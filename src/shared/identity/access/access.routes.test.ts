@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import { type IdentityHarness, identityHarness } from '../../../../test/support/identity.js';
+import { useIdentityHarness } from '../../../../test/support/identity.js';
 import { waitFor } from '../../../../test/support/jobs.js';
 
 describe.each(testDatabases)('RBAC, API keys and the action log ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const h = useIdentityHarness(target);
 
   const auditRows = (userId: string) =>
     h.services.ctx.db.query<{

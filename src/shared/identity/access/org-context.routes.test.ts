@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import { type IdentityHarness, identityHarness } from '../../../../test/support/identity.js';
+import { useIdentityHarness } from '../../../../test/support/identity.js';
 import { waitFor } from '../../../../test/support/jobs.js';
 
 describe.each(testDatabases)('the org a request acts in ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const h = useIdentityHarness(target);
 
   const createOrg = async (auth: Record<string, string>, name: string) => {
     const response = await h.app.inject({ method: 'POST', url: '/orgs', headers: auth, payload: { name } });

@@ -1,10 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import {
-  type IdentityHarness,
-  identityHarness,
-  type SignedInUser,
-} from '../../../../test/support/identity.js';
+import { type SignedInUser, useIdentityHarness } from '../../../../test/support/identity.js';
 import { waitFor } from '../../../../test/support/jobs.js';
 
 interface AuditItem {
@@ -19,31 +15,7 @@ interface AuditItem {
 }
 
 describe.each(testDatabases)('reading the action log ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
-
-  async function refresh(user: SignedInUser): Promise<SignedInUser> {
-    const response = await h.app.inject({
-      method: 'POST',
-      url: '/auth/refresh',
-      payload: { refresh_token: user.refreshToken },
-    });
-    const body = response.json() as { access_token: string; refresh_token: string };
-    user.accessToken = body.access_token;
-    user.refreshToken = body.refresh_token;
-    user.auth = { authorization: `Bearer ${body.access_token}` };
-    return user;
-  }
+  const h = useIdentityHarness(target);
 
   async function orgAdmin(): Promise<{ user: SignedInUser; orgId: string }> {
     const user = await h.user();
@@ -53,7 +25,7 @@ describe.each(testDatabases)('reading the action log ($kind)', (target) => {
       headers: user.auth,
       payload: { name: 'Logged' },
     });
-    return { user: await refresh(user), orgId: created.json().id as string };
+    return { user: await h.refresh(user), orgId: created.json().id as string };
   }
 
   async function read(
@@ -85,7 +57,7 @@ describe.each(testDatabases)('reading the action log ($kind)', (target) => {
       headers: a.user.auth,
       payload: { role: 'member' },
     });
-    await refresh(member);
+    await h.refresh(member);
     const started = new Date(Date.now() - 1000).toISOString();
     await h.app.inject({
       method: 'PATCH',
@@ -190,7 +162,7 @@ describe.each(testDatabases)('reading the action log ($kind)', (target) => {
       headers: a.user.auth,
       payload: { role: 'org_admin' },
     });
-    await refresh(deputy);
+    await h.refresh(deputy);
     expect((await h.app.inject({ method: 'GET', url: '/audit', headers: deputy.auth })).statusCode).toBe(200);
     await h.app.inject({
       method: 'PUT',

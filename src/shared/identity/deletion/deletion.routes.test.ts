@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import { type IdentityHarness, identityHarness } from '../../../../test/support/identity.js';
+import { useIdentityHarness } from '../../../../test/support/identity.js';
 import type { KeelModule } from '../../../kernel/module/index.js';
 import { allModules } from '../../../modules.js';
 
@@ -17,18 +17,7 @@ const fragileModule: KeelModule = {
 };
 
 describe.each(testDatabases)('deletion requests ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db, { modules: [...allModules, fragileModule] });
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const h = useIdentityHarness(target, { modules: [...allModules, fragileModule] });
 
   it('waits out the grace period, can be cancelled, then erases the person everywhere but keeps the audit fact', async () => {
     const admin = await h.user({ roles: ['admin'] });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../kernel/db/index.js';
-import { KeelError } from '../../../kernel/errors/index.js';
+import { isUniqueViolation, KeelError } from '../../../kernel/errors/index.js';
 import type { Log } from '../../../kernel/log/index.js';
 import type { UserEraser } from '../../../kernel/module/index.js';
 
@@ -102,7 +102,7 @@ export function createDeletionService(deps: {
         );
         return row as DeletionRequest;
       } catch (error) {
-        if ((error as { code?: string }).code === '23505')
+        if (isUniqueViolation(error))
           throw new KeelError('conflict', 'You already have a deletion request in progress.');
         throw error;
       }

@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import { type IdentityHarness, identityHarness } from '../../../../test/support/identity.js';
+import { useIdentityHarness } from '../../../../test/support/identity.js';
 
 describe.each(testDatabases)('feedback ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const h = useIdentityHarness(target);
 
   it('goes from a user report to an admin answer the user reads', async () => {
     const user = await h.user();

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Secrets } from '../../../kernel/crypto/index.js';
 import { decryptString, encrypt, lookupHash } from '../../../kernel/crypto/index.js';
 import type { Database, SqlConnection } from '../../../kernel/db/index.js';
-import { KeelError } from '../../../kernel/errors/index.js';
+import { isUniqueViolation, KeelError } from '../../../kernel/errors/index.js';
 import type { ClientInfo, SessionsService, SignedIn } from '../sessions/sessions.service.js';
 import { findUserByEmail, findUserById, insertUser, type UserStatus } from '../users/users.repository.js';
 import type { GoogleConfig } from './google.config.js';
@@ -276,8 +276,4 @@ function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a, 'utf8');
   const right = Buffer.from(b, 'utf8');
   return left.length === right.length && timingSafeEqual(left, right);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }

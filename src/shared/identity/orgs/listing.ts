@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { KeelError } from '../../../kernel/errors/index.js';
+import { isUniqueViolation, KeelError } from '../../../kernel/errors/index.js';
 import { isUuid } from '../../../kernel/ids.js';
 
 /**
@@ -84,8 +84,7 @@ export function conflictOn(
   field: string,
   what: string,
 ): KeelError | null {
-  const e = error as { code?: string; constraint?: string };
-  if (e.code !== '23505' || (e.constraint !== undefined && e.constraint !== constraint)) return null;
+  if (!isUniqueViolation(error, constraint)) return null;
   return new KeelError('conflict', `${what} is already taken.`, {
     details: { errors: [{ field, message: 'is already taken' }] },
   });

@@ -1,41 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import {
-  type IdentityHarness,
-  identityHarness,
-  type SignedInUser,
-} from '../../../../test/support/identity.js';
+import { type SignedInUser, useIdentityHarness } from '../../../../test/support/identity.js';
 
 const missingId = '00000000-0000-4000-8000-000000000000';
 
 describe.each(testDatabases)('organizations and their members ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
-
-  /** Exchanges the user's refresh token: the new access token carries their current org and role. */
-  async function refresh(user: SignedInUser): Promise<SignedInUser> {
-    const response = await h.app.inject({
-      method: 'POST',
-      url: '/auth/refresh',
-      payload: { refresh_token: user.refreshToken },
-    });
-    expect(response.statusCode).toBe(200);
-    const body = response.json() as { access_token: string; refresh_token: string };
-    user.accessToken = body.access_token;
-    user.refreshToken = body.refresh_token;
-    user.auth = { authorization: `Bearer ${body.access_token}` };
-    return user;
-  }
+  const h = useIdentityHarness(target);
 
   async function createOrg(user: SignedInUser, payload: Record<string, unknown> = {}): Promise<string> {
     const response = await h.app.inject({
@@ -52,7 +22,7 @@ describe.each(testDatabases)('organizations and their members ($kind)', (target)
   async function orgAdmin(): Promise<{ user: SignedInUser; orgId: string }> {
     const user = await h.user();
     const orgId = await createOrg(user);
-    return { user: await refresh(user), orgId };
+    return { user: await h.refresh(user), orgId };
   }
 
   it('makes the creator org_admin; the next token carries the role', async () => {
@@ -90,7 +60,7 @@ describe.each(testDatabases)('organizations and their members ($kind)', (target)
     });
     expect(early.statusCode).toBe(200);
     expect(early.json().name).toBe('Acme Inc');
-    await refresh(user);
+    await h.refresh(user);
     const claims = JSON.parse(Buffer.from(user.accessToken.split('.')[1] as string, 'base64url').toString());
     expect(claims).toMatchObject({ org: orgId, org_role: 'org_admin' });
   });
@@ -200,7 +170,7 @@ describe.each(testDatabases)('organizations and their members ($kind)', (target)
     });
     expect(added.statusCode).toBe(200);
     expect(added.json()).toMatchObject({ user_id: member.id, role: 'member', username: member.username });
-    await refresh(member);
+    await h.refresh(member);
     const read = await h.app.inject({ method: 'GET', url: `/orgs/${orgId}`, headers: member.auth });
     expect(read.statusCode).toBe(200);
     expect(read.json().my_role).toBe('member');
@@ -234,7 +204,7 @@ describe.each(testDatabases)('organizations and their members ($kind)', (target)
       headers: admin.auth,
       payload: { role: 'org_admin' },
     });
-    await refresh(member);
+    await h.refresh(member);
     const managed = await h.app.inject({
       method: 'PATCH',
       url: `/orgs/${orgId}`,
@@ -253,7 +223,7 @@ describe.each(testDatabases)('organizations and their members ($kind)', (target)
       headers: admin.auth,
       payload: { role: 'org_admin' },
     });
-    await refresh(deputy);
+    await h.refresh(deputy);
     const demoted = await h.app.inject({
       method: 'PUT',
       url: `/orgs/${orgId}/members/${deputy.id}`,

@@ -2,7 +2,7 @@ import { randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Secrets } from '../../../kernel/crypto/index.js';
 import { lookupHash } from '../../../kernel/crypto/index.js';
 import type { Database } from '../../../kernel/db/index.js';
-import { KeelError } from '../../../kernel/errors/index.js';
+import { isUniqueViolation, KeelError } from '../../../kernel/errors/index.js';
 import type { ClientInfo, SessionsService, SignedIn } from '../sessions/sessions.service.js';
 import { findUserByPhone, insertUser, phoneHashOf, type UserStatus } from '../users/users.repository.js';
 import {
@@ -239,8 +239,4 @@ export async function findOrCreatePhoneUser(
       if (attempt >= 3 || !isUniqueViolation(error)) throw error;
     }
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
 }

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import { type IdentityHarness, identityHarness } from '../../../../test/support/identity.js';
+import { useIdentityHarness } from '../../../../test/support/identity.js';
 import { createAccessTokens } from '../tokens/access-token.js';
 
 describe.each(testDatabases)('sign-in, tokens and sessions ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
+  const h = useIdentityHarness(target);
 
   it('signs in with a password, sets strict HttpOnly cookies, and the access token opens /me', async () => {
     const user = await h.user();

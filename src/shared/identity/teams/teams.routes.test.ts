@@ -1,37 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
-import {
-  type IdentityHarness,
-  identityHarness,
-  type SignedInUser,
-} from '../../../../test/support/identity.js';
+import { type SignedInUser, useIdentityHarness } from '../../../../test/support/identity.js';
 
 describe.each(testDatabases)('teams ($kind)', (target) => {
-  let h: IdentityHarness;
-  let drop: () => Promise<void>;
-
-  beforeAll(async () => {
-    const t = await target.open();
-    drop = t.drop;
-    h = await identityHarness(t.db);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await drop?.();
-  });
-
-  async function refresh(user: SignedInUser): Promise<SignedInUser> {
-    const response = await h.app.inject({
-      method: 'POST',
-      url: '/auth/refresh',
-      payload: { refresh_token: user.refreshToken },
-    });
-    const body = response.json() as { access_token: string; refresh_token: string };
-    user.accessToken = body.access_token;
-    user.refreshToken = body.refresh_token;
-    user.auth = { authorization: `Bearer ${body.access_token}` };
-    return user;
-  }
+  const h = useIdentityHarness(target);
 
   /** An org with an admin (token current) and a plain member (token current). */
   async function org(): Promise<{ admin: SignedInUser; member: SignedInUser; orgId: string }> {
@@ -43,7 +15,7 @@ describe.each(testDatabases)('teams ($kind)', (target) => {
       payload: { name: 'Teams Org' },
     });
     const orgId = created.json().id as string;
-    await refresh(admin);
+    await h.refresh(admin);
     const member = await h.user();
     await h.app.inject({
       method: 'PUT',
@@ -51,7 +23,7 @@ describe.each(testDatabases)('teams ($kind)', (target) => {
       headers: admin.auth,
       payload: { role: 'member' },
     });
-    return { admin, member: await refresh(member), orgId };
+    return { admin, member: await h.refresh(member), orgId };
   }
 
   async function team(admin: SignedInUser, orgId: string, payload: object): Promise<string> {
@@ -173,7 +145,7 @@ describe.each(testDatabases)('teams ($kind)', (target) => {
       headers: admin.auth,
       payload: { role: 'member' },
     });
-    await refresh(outsider);
+    await h.refresh(outsider);
     const secret = await team(admin, orgId, { name: 'Security', visibility: 'private' });
     await team(admin, orgId, { name: 'Everyone' });
     const joined = await h.app.inject({

@@ -1,7 +1,7 @@
 import type { Secrets } from '../../../kernel/crypto/index.js';
 import { decryptString, encrypt } from '../../../kernel/crypto/index.js';
 import type { Database } from '../../../kernel/db/index.js';
-import { KeelError } from '../../../kernel/errors/index.js';
+import { isUniqueViolation, KeelError } from '../../../kernel/errors/index.js';
 import { isUuid } from '../../../kernel/ids.js';
 import type { Rbac } from '../access/rbac.js';
 import type { SessionsService } from '../sessions/sessions.service.js';
@@ -312,8 +312,8 @@ function decodeCursor(cursor: string): string {
 
 /** A unique-constraint violation on users as a 409 naming the field. */
 export function uniqueViolation(error: unknown): KeelError | null {
-  const e = error as { code?: string; constraint?: string };
-  if (e.code !== '23505') return null;
+  if (!isUniqueViolation(error)) return null;
+  const e = error as { constraint?: string };
   const field = e.constraint?.includes('username')
     ? 'username'
     : e.constraint?.includes('email')

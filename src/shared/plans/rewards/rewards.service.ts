@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../../../kernel/db/index.js';
-import { KeelError } from '../../../kernel/errors/index.js';
+import { isUniqueViolation, KeelError } from '../../../kernel/errors/index.js';
 import { grantCredits, MAX_CREDIT_AMOUNT } from '../credits/credits.service.js';
 import { findCodeOf, findCodeOwner, insertCode, logReward } from './rewards.repository.js';
 
@@ -67,7 +67,7 @@ export function createRewards({
           break; // Another request created this user's code first.
         } catch (error) {
           // 23505: the code is another user's (31^8 ≈ 8.5·10^11 codes exist); draw again.
-          if ((error as { code?: string }).code !== '23505' || attempt >= 4) throw error;
+          if (!isUniqueViolation(error) || attempt >= 4) throw error;
         }
       }
       const code = await findCodeOf(db, userId);

@@ -58,3 +58,30 @@ export function accountDto(account: Account): z.infer<typeof accountSchema> {
 }
 
 export const idParams = z.object({ id: z.uuid() });
+
+/** A member of an org or a team, as both list them (`role` is the org or team role). */
+export function memberSchemaOf<R extends z.ZodType<string>>(role: R) {
+  return z.object({
+    user_id: z.uuid(),
+    username: z.string().nullable(),
+    full_name: z.string().nullable(),
+    role,
+    joined_at: z.iso.datetime(),
+  });
+}
+
+export function memberDto<R extends string>(member: {
+  userId: string;
+  username: string | null;
+  fullName: string | null;
+  role: R;
+  joinedAt: Date;
+}) {
+  return {
+    user_id: member.userId,
+    username: member.username,
+    full_name: member.fullName,
+    role: member.role,
+    joined_at: member.joinedAt.toISOString(),
+  };
+}

@@ -1,24 +1,14 @@
 import type { Database } from '../../../kernel/db/index.js';
 import { KeelError } from '../../../kernel/errors/index.js';
 import type { Caller } from '../orgs/org-access.js';
-import type { AuditResult } from './action-log.js';
+import type { AuditEntry, AuditResult } from './action-log.js';
 
-export interface AuditRow {
+export interface AuditRow extends Omit<AuditEntry, 'ip'> {
   /** A bigint, as a string (JSON numbers lose precision past 2^53). */
   id: string;
   at: Date;
-  userId: string | null;
-  apiKeyId: string | null;
-  orgId: string | null;
-  action: string;
-  method: string;
-  resource: string;
-  resourceId: string | null;
-  result: AuditResult;
-  status: number;
   /** Only for platform admins: undefined for everyone else. */
   ip?: string | null;
-  traceUuid: string | null;
 }
 
 export interface AuditQuery {

@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../access/principal.js';
 import type { IdentityServices } from '../identity.context.js';
-import { idParams, limits } from '../identity.schemas.js';
+import { idParams, limits, memberDto, memberSchemaOf } from '../identity.schemas.js';
 import { pageQuery, plainText } from './listing.js';
 import { callerOf } from './org-access.js';
-import type { OrgMemberView, OrgView } from './orgs.service.js';
+import type { OrgView } from './orgs.service.js';
 
 /** A lowercase DNS name of at least two labels, each 1-63 letters, digits or inner dashes. */
 const domain = z
@@ -31,13 +31,7 @@ export const orgSchema = z.object({
   updated_at: z.iso.datetime(),
 });
 
-const memberSchema = z.object({
-  user_id: z.uuid(),
-  username: z.string().nullable(),
-  full_name: z.string().nullable(),
-  role: orgRole,
-  joined_at: z.iso.datetime(),
-});
+const memberSchema = memberSchemaOf(orgRole);
 
 const memberParams = idParams.extend({ userId: z.uuid() });
 
@@ -53,16 +47,6 @@ function orgDto(org: OrgView): z.infer<typeof orgSchema> {
     my_role: org.myRole,
     created_at: org.createdAt.toISOString(),
     updated_at: org.updatedAt.toISOString(),
-  };
-}
-
-function memberDto(member: OrgMemberView): z.infer<typeof memberSchema> {
-  return {
-    user_id: member.userId,
-    username: member.username,
-    full_name: member.fullName,
-    role: member.role,
-    joined_at: member.joinedAt.toISOString(),
   };
 }
 

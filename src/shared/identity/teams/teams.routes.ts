@@ -2,10 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { principalOf } from '../access/principal.js';
 import type { IdentityServices } from '../identity.context.js';
-import { limits } from '../identity.schemas.js';
+import { limits, memberDto, memberSchemaOf } from '../identity.schemas.js';
 import { pageQuery, plainText } from '../orgs/listing.js';
 import { callerOf } from '../orgs/org-access.js';
-import type { TeamMemberView, TeamView } from './teams.service.js';
+import type { TeamView } from './teams.service.js';
 
 const teamRole = z.enum(['viewer', 'member', 'maintainer']);
 const visibility = z
@@ -24,13 +24,7 @@ const teamSchema = z.object({
   updated_at: z.iso.datetime(),
 });
 
-const memberSchema = z.object({
-  user_id: z.uuid(),
-  username: z.string().nullable(),
-  full_name: z.string().nullable(),
-  role: teamRole,
-  joined_at: z.iso.datetime(),
-});
+const memberSchema = memberSchemaOf(teamRole);
 
 const orgParams = z.object({ orgId: z.uuid() });
 const teamParams = orgParams.extend({ id: z.uuid() });
@@ -46,16 +40,6 @@ function teamDto(team: TeamView): z.infer<typeof teamSchema> {
     my_role: team.myRole,
     created_at: team.createdAt.toISOString(),
     updated_at: team.updatedAt.toISOString(),
-  };
-}
-
-function memberDto(member: TeamMemberView): z.infer<typeof memberSchema> {
-  return {
-    user_id: member.userId,
-    username: member.username,
-    full_name: member.fullName,
-    role: member.role,
-    joined_at: member.joinedAt.toISOString(),
   };
 }
 

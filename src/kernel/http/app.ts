@@ -101,6 +101,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     // The API reference UI (static files) is public by nature; every other route declares itself.
     if (route.url === '/docs' || route.url.startsWith('/docs/'))
       route.config = { ...route.config, action: PUBLIC };
+    // The API reference shows which routes need credentials (and offers to send them).
+    if (route.config?.action === PUBLIC && route.schema) route.schema = { ...route.schema, security: [] };
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods)
       access.push({ method, url: route.url, action: route.config?.action ?? null });
@@ -215,6 +217,18 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
       openapi: '3.1.0',
       info: { title: 'Keel API', version: deps.version, description: 'Keel: one platform, four products.' },
       servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An access token from a sign-in, or an API key (keel_…)',
+          },
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      // Every route needs credentials unless it says otherwise (public routes: `security: []`).
+      security: [{ bearer: [] }, { apiKey: [] }],
     },
     transform: jsonSchemaTransform,
   });

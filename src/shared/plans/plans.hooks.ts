@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Log } from '../../kernel/log/index.js';
 import type { ModuleContext } from '../../kernel/module/index.js';
 import { createCatalogStore } from './catalog/catalog.store.js';
@@ -79,6 +79,8 @@ export function plansAppHooks(ctx: ModuleContext, options: PlansHooksOptions): F
  * client reconnects by itself.
  */
 async function connectRedis(url: string, log: Log): Promise<Redis | undefined> {
+  // Loaded only when Redis is configured: most single-node installs never need the client.
+  const { Redis } = await import('ioredis');
   const redis = new Redis(url, {
     lazyConnect: true,
     // Fail a command fast rather than holding requests while Redis is away.

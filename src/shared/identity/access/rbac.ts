@@ -50,6 +50,23 @@ export function createRbac(db: Database): Rbac {
     return byRole;
   }
 
+  /** Most starts change nothing: one read instead of a write per action. */
+  async function catalogIsCurrent(actions: readonly DeclaredAction[]): Promise<boolean> {
+    const [roleRows, actionRows] = await Promise.all([
+      db.query<{ name: string }>('select name from identity.roles where builtin'),
+      db.query<{ code: string; description: string; module: string }>(
+        'select code, description, module from identity.actions',
+      ),
+    ]);
+    const roles = new Set(roleRows.map((r) => r.name));
+    if (!builtinRoles.every((r) => roles.has(r.name))) return false;
+    const known = new Map(actionRows.map((a) => [a.code, a]));
+    return actions.every((a) => {
+      const row = known.get(a.code);
+      return row?.description === a.description && row.module === a.module;
+    });
+  }
+
   function unionOf(byRole: Map<string, Set<string>>, roles: readonly string[]): ReadonlySet<string> {
     const key = roles.join(',');
     const cached = byRoles.get(key);
@@ -70,6 +87,10 @@ export function createRbac(db: Database): Rbac {
 
   return {
     async sync(actions) {
+      if (await catalogIsCurrent(actions)) {
+        map = undefined;
+        return;
+      }
       await db.transaction(async (tx) => {
         for (const role of builtinRoles) {
           await tx.query(

@@ -1,4 +1,3 @@
-import { hash, verify } from '@node-rs/argon2';
 import type { Database } from '../../../kernel/db/index.js';
 import { KeelError } from '../../../kernel/errors/index.js';
 import type { ClientInfo, SessionsService, SignedIn } from '../sessions/sessions.service.js';
@@ -12,6 +11,16 @@ export const MIN_PASSWORD_LENGTH = 12;
 const argon2Options = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /**
+ * Verified against when the username is unknown, so both cases take the same time. A constant
+ * (made with `argon2Options`): hashing it at start-up would hold argon2's 19 MiB for nothing.
+ */
+/** argon2 is a native addon of a few MB, loaded on the first password operation, not at start. */
+const argon2 = () => import('@node-rs/argon2');
+
+const decoyHash =
+  '$argon2id$v=19$m=19456,t=2,p=1$D6GkhTf4O9h3tYr5CNlgRw$zOmnXbKaS+RFP4cVS7HGtJ/n51cqaYzqnxhr1B8FbDk';
+
+/**
  * Username + password sign-in (seed 004 `admin_users`): argon2id hashes, and a lockout after
  * repeated failures that answers exactly like a wrong password, so it leaks nothing either.
  */
@@ -22,8 +31,6 @@ export interface PasswordsService {
 
 export function createPasswordsService(deps: { db: Database; sessions: SessionsService }): PasswordsService {
   const { db, sessions } = deps;
-  // Verified against when the username is unknown, so both cases take the same time.
-  const decoy = hash('keel-decoy-password', argon2Options);
 
   return {
     async set(userId, password) {
@@ -40,7 +47,7 @@ export function createPasswordsService(deps: { db: Database; sessions: SessionsS
           },
         );
       }
-      const passwordHash = await hash(password, argon2Options);
+      const passwordHash = await (await argon2()).hash(password, argon2Options);
       await db.query(
         `insert into identity.password_credentials (user_id, password_hash) values ($1, $2)
          on conflict (user_id) do update set password_hash = excluded.password_hash, failed_attempts = 0,
@@ -58,10 +65,10 @@ export function createPasswordsService(deps: { db: Database; sessions: SessionsS
         [username],
       );
       if (!row) {
-        await verify(await decoy, password).catch(() => false);
+        await (await argon2()).verify(decoyHash, password).catch(() => false);
         throw refused;
       }
-      const matches = await verify(row.passwordHash, password).catch(() => false);
+      const matches = await (await argon2()).verify(row.passwordHash, password).catch(() => false);
       if (row.lockedUntil && row.lockedUntil.getTime() > Date.now()) throw refused;
       if (!matches) {
         await db.query(

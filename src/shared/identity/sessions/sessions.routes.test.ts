@@ -20,6 +20,9 @@ describe.each(testDatabases)('sign-in, tokens and sessions ($kind)', (target) =>
     const refresh = cookies.find((c) => c.name === 'keel_refresh');
     expect(access).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
     expect(refresh).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/auth' });
+    // Over plain HTTP (a laptop) the cookies cannot be Secure, and requests are not upgraded.
+    expect(access?.secure).toBeFalsy();
+    expect(response.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
 
     const me = await h.app.inject({ method: 'GET', url: '/me', headers: user.auth });
     expect(me.statusCode).toBe(200);
@@ -244,5 +247,30 @@ describe.each(testDatabases)('sign-in, tokens and sessions ($kind)', (target) =>
     for (const secret of [user.accessToken, user.refreshToken, user.password, 'a wrong password']) {
       expect(text).not.toContain(secret);
     }
+  });
+});
+
+describe('session cookies behind HTTPS', () => {
+  const h = useIdentityHarness(testDatabases[0] as (typeof testDatabases)[number], {
+    env: { PUBLIC_URL: 'https://keel.example.com' },
+  });
+
+  it('are Secure when Keel is served over https, and the CSP upgrades insecure requests', async () => {
+    const user = await h.user();
+    const response = await h.app.inject({
+      method: 'POST',
+      url: '/auth/password',
+      payload: { username: user.username, password: user.password },
+    });
+    for (const name of ['keel_access', 'keel_refresh']) {
+      expect(response.cookies.find((c) => c.name === name)).toMatchObject({
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Strict',
+      });
+    }
+    expect(response.headers['strict-transport-security']).toContain('max-age=');
+    expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(response.headers['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 });

@@ -7,6 +7,7 @@ import type { KeelModule, ModuleContext } from './kernel/module/index.js';
 import { orderModules, userErasersOf } from './kernel/module/index.js';
 import { projectRoot } from './kernel/paths.js';
 import { identityModule } from './shared/identity/index.js';
+import { llmModule } from './shared/llm/index.js';
 import { plansModule } from './shared/plans/index.js';
 
 /** The kernel's own module: its tables (nodes, leadership events, key rotations) and jobs. */
@@ -26,7 +27,12 @@ export const kernelModule: KeelModule = {
  * Every module of this build, listed explicitly (no auto-loading): registration order is visible
  * here, and `orderModules` checks that dependencies point down and have no cycles.
  */
-export const allModules: readonly KeelModule[] = orderModules([kernelModule, identityModule, plansModule]);
+export const allModules: readonly KeelModule[] = orderModules([
+  kernelModule,
+  identityModule,
+  plansModule,
+  llmModule,
+]);
 
 /** Every module's job handlers, each built with a context whose log names its module. */
 export function jobDefinitionsOf(modules: readonly KeelModule[], context: ModuleContext): AnyJobDefinition[] {

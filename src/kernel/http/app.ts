@@ -1,6 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, {
@@ -25,6 +24,7 @@ import { runWithTrace, traceUuidFromHeaders } from '../trace/index.js';
 import { type AccessProvider, type Authorize, checkAccess, noIdentity, PUBLIC } from './access.js';
 import { createRouteIndex } from './method-not-allowed.js';
 import { errorHandler, sendProblem } from './problem.js';
+import { securityHeaders } from './security-headers.js';
 import { systemRoutes } from './system.routes.js';
 
 export interface AppDeps extends ModuleContext {
@@ -144,8 +144,19 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
     done(null, payload);
   });
   const probes = new Set(['/health', '/ready', '/metrics']);
+  const security = securityHeaders({
+    contentSecurityPolicy: {
+      directives: {
+        'frame-ancestors': ["'none'"],
+        // Over plain HTTP (a laptop, a LAN) upgrading would break every request the page makes.
+        'upgrade-insecure-requests': config.publicUrl.startsWith('https:') ? [] : null,
+      },
+    },
+  });
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-trace-uuid', request.id);
+    // Probes are read by load balancers and monitors, never rendered by a browser.
+    if (!probes.has(request.routeOptions.url ?? '')) reply.headers(security);
     if (deps.isShuttingDown?.() && !probes.has(request.routeOptions.url ?? '')) {
       reply.header('connection', 'close');
       sendProblem(
@@ -235,17 +246,6 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
   await app.register(cookie);
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        'frame-ancestors': ["'none'"],
-        // Over plain HTTP (a laptop, a LAN) upgrading would break every request the page makes.
-        'upgrade-insecure-requests': config.publicUrl.startsWith('https:') ? [] : null,
-      },
-    },
-    // The API reference page sets its own, narrower policy for its scripts.
-    enableCSPNonces: false,
-  });
   if (accessProvider?.plugin) await app.register(skipOverride(accessProvider.plugin));
   for (const module of deps.modules) {
     if (module.appHooks) await app.register(skipOverride(module.appHooks(moduleContext(module))));

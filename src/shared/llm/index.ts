@@ -1,0 +1,1 @@
+export { createLlmModule, llmModule } from './llm.module.js';

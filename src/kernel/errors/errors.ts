@@ -8,6 +8,7 @@ export const errorCodes = {
   invalid_json: { status: 400, title: 'Malformed JSON body' },
   validation_failed: { status: 400, title: 'Validation failed' },
   unauthorized: { status: 401, title: 'Authentication required' },
+  budget_exceeded: { status: 402, title: 'Budget exceeded' },
   forbidden: { status: 403, title: 'Forbidden' },
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
@@ -17,6 +18,7 @@ export const errorCodes = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal: { status: 500, title: 'Internal error' },
   upstream_failed: { status: 502, title: 'Upstream service failed' },
+  unavailable: { status: 503, title: 'Service unavailable' },
   db_unavailable: { status: 503, title: 'Database unavailable' },
   shutting_down: { status: 503, title: 'Shutting down' },
 } as const satisfies Record<string, { status: number; title: string }>;

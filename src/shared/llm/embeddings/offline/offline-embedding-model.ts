@@ -23,6 +23,13 @@ export interface OfflineCodeModelSettings {
 /** Work done between two yields to the event loop, so a large batch does not stall the server. */
 const SLICE_MS = 20;
 
+/** The SDK wants `number[]`; an indexed copy is ~10× faster than `Array.from` on a typed array. */
+function toNumbers(vector: Float32Array): number[] {
+  const numbers = new Array<number>(vector.length);
+  for (let i = 0; i < vector.length; i++) numbers[i] = vector[i] as number;
+  return numbers;
+}
+
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
@@ -67,7 +74,7 @@ export function createHashedTextModel(dims: 1536 | 512): EmbeddingModelV3 {
       const embeddings = await embedAll(values, abortSignal, (value) => {
         const hashed = hashText(value, dims);
         tokens += hashed.tokens;
-        return Array.from(hashed.vector);
+        return toNumbers(hashed.vector);
       });
       return {
         embeddings,
@@ -152,7 +159,7 @@ export function createCodePathsModel(settings: OfflineCodeModelSettings = {}): E
         r.reason ? [{ index, reason: r.reason, language: r.language ?? null }] : [],
       );
       return {
-        embeddings: results.map((r) => Array.from(r.vector)),
+        embeddings: results.map((r) => toNumbers(r.vector)),
         usage: { tokens: results.reduce((sum, r) => sum + r.tokens, 0) },
         providerMetadata: {
           [OFFLINE_PROVIDER]: {

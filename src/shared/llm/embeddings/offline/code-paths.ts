@@ -45,6 +45,8 @@ export interface CodeEmbedding {
   language?: CodeLanguage;
   /** Set when `method` is `text-fallback`. */
   reason?: CodeFallbackReason;
+  /** The error behind `grammar-unavailable` (a missing or incompatible wasm file). */
+  detail?: string;
   /** Path-contexts hashed into the vector (0 for the text fallback). */
   contexts: number;
   /** Terminals (identifiers, literals) read, or words for the text fallback. */
@@ -401,8 +403,10 @@ export async function embedCode(
   let grammar: Grammar;
   try {
     grammar = await loadGrammar(name);
-  } catch {
-    return fallback(source, dims, 'grammar-unavailable', name);
+  } catch (error) {
+    const result = fallback(source, dims, 'grammar-unavailable', name);
+    result.detail = error instanceof Error ? error.message : String(error);
+    return result;
   }
   // tree-sitter-php parses PHP inside `<?php`; a bare snippet would be one `text` node.
   const text = name === 'php' && !source.includes('<?') ? `<?php\n${source}` : source;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import Parser from 'web-tree-sitter';
+import type Parser from 'web-tree-sitter';
 import { hashString } from './feature-hashing.js';
 import type { CodeLanguage } from './languages.js';
 
@@ -21,6 +21,8 @@ export interface Grammar {
   typeHashes: Int32Array;
   /** 1 where the type id is a named node; reading the table saves a cursor round trip. */
   namedTypes: Uint8Array;
+  /** web-tree-sitter's Parser class (imported lazily). */
+  parserClass: ParserClass;
   /** Hash of `ERROR`: tree-sitter's error node has the type id 65535, outside the table. */
   errorHash: number;
 }
@@ -30,7 +32,12 @@ export const ERROR_TYPE_ID = 0xffff;
 
 const TYPE_SEED = 0x6b65656c; // 'keel'
 
-let ready: Promise<void> | undefined;
+type ParserClass = typeof Parser;
+
+/** Typed `string`, not the literal, so neither tsc nor the bundler resolves the import below. */
+const WEB_TREE_SITTER: string = 'web-tree-sitter';
+
+let ready: Promise<ParserClass> | undefined;
 let parser: Parser | undefined;
 const grammars = new Map<CodeLanguage, Promise<Grammar>>();
 
@@ -39,9 +46,18 @@ function wasmDirectory(): string {
   return join(dirname(require.resolve('tree-sitter-wasms/package.json')), 'out');
 }
 
-/** Resolves once web-tree-sitter's own wasm module is running (once per process). */
-function init(): Promise<void> {
-  ready ??= Parser.init().catch((error: unknown) => {
+/**
+ * Imports web-tree-sitter and starts its own wasm module, once per process. The import is lazy:
+ * code that only embeds text never loads it (25 ms and 7 MB of RSS).
+ */
+function init(): Promise<ParserClass> {
+  ready ??= (async () => {
+    // A specifier the bundler cannot read keeps web-tree-sitter out of dist/keel.mjs: bundled,
+    // its emscripten loader looks for tree-sitter.wasm through `__dirname`, which ESM lacks.
+    const TreeSitter = ((await import(WEB_TREE_SITTER)) as { default: ParserClass }).default;
+    await TreeSitter.init();
+    return TreeSitter;
+  })().catch((error: unknown) => {
     ready = undefined; // let a later call try again
     throw error;
   });
@@ -53,15 +69,22 @@ export function loadGrammar(name: CodeLanguage): Promise<Grammar> {
   let grammar = grammars.get(name);
   if (!grammar) {
     grammar = (async () => {
-      await init();
-      const language = await Parser.Language.load(join(wasmDirectory(), `tree-sitter-${name}.wasm`));
+      const TreeSitter = await init();
+      const language = await TreeSitter.Language.load(join(wasmDirectory(), `tree-sitter-${name}.wasm`));
       const typeHashes = new Int32Array(language.nodeTypeCount);
       const namedTypes = new Uint8Array(language.nodeTypeCount);
       for (let id = 0; id < typeHashes.length; id++) {
         typeHashes[id] = hashString(language.nodeTypeForId(id) ?? '', TYPE_SEED) | 0;
         namedTypes[id] = language.nodeTypeIsNamed(id) ? 1 : 0;
       }
-      return { name, language, typeHashes, namedTypes, errorHash: hashString('ERROR', TYPE_SEED) | 0 };
+      return {
+        name,
+        language,
+        parserClass: TreeSitter,
+        typeHashes,
+        namedTypes,
+        errorHash: hashString('ERROR', TYPE_SEED) | 0,
+      };
     })();
     grammars.set(name, grammar);
     void grammar.catch(() => grammars.delete(name));
@@ -74,7 +97,8 @@ export function loadGrammar(name: CodeLanguage): Promise<Grammar> {
  * nothing else can run between `setLanguage` and `parse`. The caller deletes the tree.
  */
 export function parse(grammar: Grammar, source: string, timeoutMicros: number): Parser.Tree | undefined {
-  parser ??= new Parser();
+  // A grammar exists only after init() resolved, so the class is loaded by now.
+  parser ??= new grammar.parserClass();
   parser.setLanguage(grammar.language);
   parser.setTimeoutMicros(timeoutMicros);
   try {

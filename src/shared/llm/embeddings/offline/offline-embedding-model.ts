@@ -156,7 +156,16 @@ export function createCodePathsModel(settings: OfflineCodeModelSettings = {}): E
       const first = methods[0];
       const method = methods.every((m) => m === first) ? (first ?? 'ast-paths') : 'mixed';
       const fallbacks: JSONValue[] = results.flatMap((r, index) =>
-        r.reason ? [{ index, reason: r.reason, language: r.language ?? null }] : [],
+        r.reason
+          ? [
+              {
+                index,
+                reason: r.reason,
+                language: r.language ?? null,
+                ...(r.detail ? { detail: r.detail } : {}),
+              },
+            ]
+          : [],
       );
       return {
         embeddings: results.map((r) => toNumbers(r.vector)),

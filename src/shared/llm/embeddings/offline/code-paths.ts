@@ -225,7 +225,12 @@ interface Extracted {
  * Walks the tree once with a cursor (no node objects), adding node type n-gram and token
  * features to the counter and recording terminals; then pairs terminals into path-contexts.
  */
-function extract(tree: Parser.Tree, grammar: Grammar, source: string, options: Required<CodePathOptions>) {
+function extract(
+  tree: Parser.Tree,
+  grammar: Grammar,
+  source: string,
+  options: Required<CodePathOptions>,
+): Extracted {
   const span = options.maxPathLength;
   const kinds = leafKinds(grammar);
   const types = grammar.typeHashes;
@@ -240,76 +245,75 @@ function extract(tree: Parser.Tree, grammar: Grammar, source: string, options: R
   const cursor = tree.walk();
   let depth = 0;
   b.namedChildren[0] = 0;
-  for (;;) {
-    const typeId = cursor.nodeTypeId;
-    const th = typeHash(typeId);
-    // The root is always taken as named; ERROR (outside the table) is named.
-    const named = depth === 0 || typeId >= grammar.namedTypes.length || grammar.namedTypes[typeId] === 1;
-    if (!named) {
-      // Keywords and operators (`return`, `async`, `+=`) under their parent's type.
-      const parent = b.stackType[depth - 1] as number;
-      counter.add(fmix32(mix(mix(SEED_TOKEN, parent), th)), WEIGHT_TOKEN);
-    } else {
-      b.ensureDepth(depth + 1);
-      b.stackId[depth] = nextId++;
-      b.stackType[depth] = th;
-      b.stackTypeId[depth] = typeId;
-      b.stackChild[depth] = depth === 0 ? 0 : (b.namedChildren[depth] as number);
-      if (depth > 0) b.namedChildren[depth] = (b.namedChildren[depth] as number) + 1;
-      counter.add(fmix32(mix(SEED_TYPE1, th)), WEIGHT_TYPE);
-      if (depth >= 1) {
+  try {
+    for (;;) {
+      const typeId = cursor.nodeTypeId;
+      const th = typeHash(typeId);
+      // The root is always taken as named; ERROR (outside the table) is named.
+      const named = depth === 0 || typeId >= grammar.namedTypes.length || grammar.namedTypes[typeId] === 1;
+      if (!named) {
+        // Keywords and operators (`return`, `async`, `+=`) under their parent's type.
         const parent = b.stackType[depth - 1] as number;
-        counter.add(fmix32(mix(mix(SEED_TYPE2, parent), th)), WEIGHT_TYPE);
-        if (depth >= 2)
-          counter.add(
-            fmix32(mix(mix(mix(SEED_TYPE3, b.stackType[depth - 2] as number), parent), th)),
-            WEIGHT_TYPE,
-          );
-      }
-      if (typeId === ERROR_TYPE_ID) {
-        const start = cursor.startIndex;
-        if (start >= errorEnd) {
-          errorEnd = cursor.endIndex;
-          errorChars += errorEnd - start;
+        counter.add(fmix32(mix(mix(SEED_TOKEN, parent), th)), WEIGHT_TOKEN);
+      } else {
+        b.ensureDepth(depth + 1);
+        b.stackId[depth] = nextId++;
+        b.stackType[depth] = th;
+        b.stackTypeId[depth] = typeId;
+        b.stackChild[depth] = depth === 0 ? 0 : (b.namedChildren[depth] as number);
+        if (depth > 0) b.namedChildren[depth] = (b.namedChildren[depth] as number) + 1;
+        counter.add(fmix32(mix(SEED_TYPE1, th)), WEIGHT_TYPE);
+        if (depth >= 1) {
+          const parent = b.stackType[depth - 1] as number;
+          counter.add(fmix32(mix(mix(SEED_TYPE2, parent), th)), WEIGHT_TYPE);
+          if (depth >= 2)
+            counter.add(
+              fmix32(mix(mix(mix(SEED_TYPE3, b.stackType[depth - 2] as number), parent), th)),
+              WEIGHT_TYPE,
+            );
+        }
+        if (typeId === ERROR_TYPE_ID) {
+          const start = cursor.startIndex;
+          if (start >= errorEnd) {
+            errorEnd = cursor.endIndex;
+            errorChars += errorEnd - start;
+          }
+        }
+        if (cursor.gotoFirstChild()) {
+          depth++;
+          b.namedChildren[depth] = 0;
+          continue;
+        }
+        const kind = typeId < kinds.length ? (kinds[typeId] as number) : SKIPPED;
+        const parentKind = depth > 0 ? (kinds[b.stackTypeId[depth - 1] as number] ?? IDENTIFIER) : IDENTIFIER;
+        if (kind !== SKIPPED && depth > 0) {
+          const effective = parentKind === STRING ? STRING : kind;
+          b.ensureLeaves(leaves + 1, span);
+          b.leafHash[leaves] = leafHash(cursor.nodeText, effective, leafCache);
+          b.leafDepth[leaves] = depth;
+          const base = leaves * span;
+          for (let up = 0; up < span && up <= depth; up++) {
+            b.ancId[base + up] = b.stackId[depth - up] as number;
+            b.ancType[base + up] = b.stackType[depth - up] as number;
+            b.ancChild[base + up] = b.stackChild[depth - up] as number;
+          }
+          leaves++;
         }
       }
-      if (cursor.gotoFirstChild()) {
-        depth++;
-        b.namedChildren[depth] = 0;
-        continue;
-      }
-      const kind = typeId < kinds.length ? (kinds[typeId] as number) : SKIPPED;
-      const parentKind = depth > 0 ? (kinds[b.stackTypeId[depth - 1] as number] ?? IDENTIFIER) : IDENTIFIER;
-      if (kind !== SKIPPED && depth > 0) {
-        const effective = parentKind === STRING ? STRING : kind;
-        b.ensureLeaves(leaves + 1, span);
-        b.leafHash[leaves] = leafHash(cursor.nodeText, effective, leafCache);
-        b.leafDepth[leaves] = depth;
-        const base = leaves * span;
-        for (let up = 0; up < span && up <= depth; up++) {
-          b.ancId[base + up] = b.stackId[depth - up] as number;
-          b.ancType[base + up] = b.stackType[depth - up] as number;
-          b.ancChild[base + up] = b.stackChild[depth - up] as number;
+      while (!cursor.gotoNextSibling()) {
+        if (depth === 0 || !cursor.gotoParent()) {
+          depth = -1;
+          break;
         }
-        leaves++;
+        depth--;
       }
+      if (depth < 0) break;
     }
-    while (!cursor.gotoNextSibling()) {
-      if (depth === 0 || !cursor.gotoParent()) {
-        depth = -1;
-        break;
-      }
-      depth--;
-    }
-    if (depth <= 0) break;
+  } finally {
+    cursor.delete();
   }
-  cursor.delete();
   const contexts = pairLeaves(leaves, options);
-  return {
-    leaves,
-    contexts,
-    errorShare: source.length === 0 ? 0 : errorChars / source.length,
-  } satisfies Extracted;
+  return { leaves, contexts, errorShare: source.length === 0 ? 0 : errorChars / source.length };
 }
 
 /** The terminal's feature hash (cached per file) and, once per distinct name, its subtokens. */

@@ -48,7 +48,7 @@ export async function ensureBundle({ force = false } = {}) {
     // Dependencies are bundled too (Node's ESM loader costs ~1 ms per file, and there are
     // hundreds), except those that read files shipped beside their own code.
     // Native addons (argon2) and packages that read their own files at run time stay external.
-    external: ['@electric-sql/*', '@fastify/swagger-ui', '@node-rs/*', 'pg-native'],
+    external: ['@electric-sql/*', '@fastify/swagger-ui', '@node-rs/*', 'pg-native', 'web-tree-sitter'],
     // Bundled CommonJS packages call require() for Node built-ins.
     banner: {
       js: "import { createRequire as __keelCreateRequire } from 'node:module'; const require = __keelCreateRequire(import.meta.url);",

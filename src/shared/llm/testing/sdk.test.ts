@@ -193,12 +193,11 @@ describe.each(['openai.responses', 'openai-compatible'])('%s embeddings through 
   it('honours the dimensions provider option', async () => {
     const { embedding } = client(name);
     if (!embedding) throw new Error('no embedding model');
-    const options =
-      name === 'openai-compatible' ? { compatible: { dimensions: 8 } } : { openai: { dimensions: 8 } };
+    const provider = name === 'openai-compatible' ? 'compatible' : 'openai';
     const result = await embedMany({
       model: embedding,
       values: ['x'],
-      providerOptions: options,
+      providerOptions: { [provider]: { dimensions: 8 } },
       maxRetries: 0,
     });
     expect(result.embeddings[0]).toHaveLength(8);

@@ -78,6 +78,17 @@ export function judgeFailure(error: unknown): FailureVerdict {
         status,
       };
     }
+    if (status !== null && status < 400) {
+      // A success status with a body the client could not read: a malformed response.
+      return {
+        retry: false,
+        retryAfterMs: null,
+        fallback: true,
+        providerFault: true,
+        summary: `malformed response (${status})`,
+        status,
+      };
+    }
     if (status !== null && status >= 400) {
       return {
         retry: false,

@@ -1,0 +1,343 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { testSecrets } from '../../../../test/support/app.js';
+import { testDatabases } from '../../../../test/support/db.js';
+import { type LogLine, memoryLog } from '../../../../test/support/jobs.js';
+import { parseConfig } from '../../../kernel/config/index.js';
+import type { Database } from '../../../kernel/db/index.js';
+import { KeelError } from '../../../kernel/errors/index.js';
+import { allModules, moduleContextOf } from '../../../modules.js';
+import { type LlmServices, llmServices } from '../llm.context.js';
+import { countTokens } from '../offline/tokens.js';
+import type { ProviderRow } from '../registry/registry.types.js';
+import { startFakeAnthropic } from '../testing/fake-anthropic.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../testing/fake-openai.js';
+import type { FakeVendor } from '../testing/fake-vendor.js';
+import type { LlmRequest, LlmStreamEvent } from './gateway.js';
+
+const offlineProviderId = '00000000-0000-4000-8000-00000000f001';
+
+describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
+  let db: Database;
+  let drop: () => Promise<void>;
+  let llm: LlmServices;
+  let openai: FakeOpenAI;
+  let anthropic: FakeVendor;
+  let primary: ProviderRow;
+  let lines: LogLine[];
+  const keys: Record<string, string> = {};
+
+  const call = (overrides: Partial<LlmRequest> = {}): LlmRequest => ({
+    feature: 'test.chat',
+    caller: { userId: null, orgId: null, planKey: 'free' },
+    prompt: 'Say hello',
+    timeoutMs: 5_000,
+    ...overrides,
+  });
+  const rows = (requestId: string) =>
+    db.query<{
+      provider: string;
+      status: string;
+      error: string | null;
+      prompt_tokens: number;
+      completion_tokens: number;
+      cost_usd: string;
+      key_id: string | null;
+    }>(
+      `select provider, status, error, prompt_tokens, completion_tokens, cost_usd::text, key_id from llm.requests
+       where request_id = $1 order by attempt`,
+      [requestId],
+    );
+
+  beforeAll(async () => {
+    const opened = await target.open();
+    db = opened.db;
+    drop = opened.drop;
+    openai = await startFakeOpenAI({ apiKeys: ['sk-openai-primary-1111', 'sk-openai-second-2222'] });
+    anthropic = await startFakeAnthropic({ apiKeys: ['sk-ant-backup-3333'] });
+    const captured = memoryLog('debug');
+    lines = captured.lines;
+    const ctx = moduleContextOf(allModules, {
+      config: parseConfig({ DATABASE_URL: 'memory://' }),
+      db,
+      log: captured.log,
+      secrets: testSecrets(),
+    });
+    llm = llmServices(ctx, { backoffMs: 1, maxBackoffMs: 20, breaker: { threshold: 50 } });
+    primary = await llm.registry.createProvider({
+      name: 'openai-main',
+      displayName: 'OpenAI',
+      kind: 'openai',
+      baseUrl: openai.url,
+      priority: 10,
+    });
+    const backup = await llm.registry.createProvider({
+      name: 'anthropic-backup',
+      displayName: 'Anthropic',
+      kind: 'anthropic',
+      baseUrl: anthropic.url,
+      priority: 20,
+    });
+    keys.first = (
+      await llm.registry.addKey(primary.id, {
+        name: 'first',
+        key: 'sk-openai-primary-1111',
+        priority: 1,
+        monthlyBudgetUsd: null,
+      })
+    ).id;
+    keys.second = (
+      await llm.registry.addKey(primary.id, {
+        name: 'second',
+        key: 'sk-openai-second-2222',
+        priority: 2,
+        monthlyBudgetUsd: null,
+      })
+    ).id;
+    await llm.registry.addKey(backup.id, {
+      name: 'backup',
+      key: 'sk-ant-backup-3333',
+      priority: 1,
+      monthlyBudgetUsd: null,
+    });
+    const gpt = await llm.registry.createModel({
+      providerId: primary.id,
+      name: 'gpt-4o-mini',
+      displayName: 'GPT-4o mini',
+      contextWindow: 128_000,
+      inputPricePerMtok: 0.15,
+      outputPricePerMtok: 0.6,
+      cachedInputPricePerMtok: 0.075,
+      capabilities: ['chat', 'tools', 'json'],
+      embeddingDims: null,
+    });
+    const claude = await llm.registry.createModel({
+      providerId: backup.id,
+      name: 'claude-3-5-haiku-latest',
+      displayName: 'Claude Haiku',
+      contextWindow: 200_000,
+      inputPricePerMtok: 0.8,
+      outputPricePerMtok: 4,
+      cachedInputPricePerMtok: null,
+      capabilities: ['chat', 'tools', 'json'],
+      embeddingDims: null,
+    });
+    for (const [model, priority] of [
+      [gpt.id, 10],
+      [claude.id, 20],
+    ] as const) {
+      await llm.registry.createRule({
+        feature: 'test.chat',
+        planKey: null,
+        orgId: null,
+        modelId: model,
+        priority,
+        weight: 100,
+        experiment: null,
+      });
+    }
+  });
+  afterEach(() => {
+    openai.reset();
+    anthropic.reset();
+  });
+  afterAll(async () => {
+    await openai?.close();
+    await anthropic?.close();
+    await drop?.();
+  });
+
+  it('answers from the first provider and meters the call with the provider usage and its cost', async () => {
+    openai.enqueue({ reply: 'Hello there', usage: { input: 1000, output: 200, cached: 400 } });
+    const result = await llm.gateway.generate(call());
+    expect(result).toMatchObject({
+      text: 'Hello there',
+      provider: 'openai-main',
+      model: 'gpt-4o-mini',
+      offline: false,
+      attempts: 1,
+    });
+    expect(result.usage).toEqual({ inputTokens: 1000, outputTokens: 200, cachedInputTokens: 400 });
+    // 600 × 0.15 + 400 × 0.075 + 200 × 0.6, per million
+    expect(result.costUsd).toBeCloseTo(0.00024, 10);
+    const [row] = await rows(result.requestId);
+    expect(row).toMatchObject({
+      provider: 'openai-main',
+      status: 'ok',
+      prompt_tokens: 1000,
+      completion_tokens: 200,
+      key_id: keys.first,
+    });
+    expect(Number(row?.cost_usd)).toBeCloseTo(0.00024, 10);
+    expect(openai.requests[0]?.headers.authorization).toBe('Bearer sk-openai-primary-1111');
+  });
+
+  it('retries a 429 on the same provider, then succeeds', async () => {
+    openai.enqueue({ status: 429, retryAfterMs: 5 }, { reply: 'after the wait' });
+    const result = await llm.gateway.generate(call());
+    expect(result).toMatchObject({ text: 'after the wait', provider: 'openai-main', attempts: 2 });
+    expect((await rows(result.requestId)).map((r) => [r.status, r.error])).toEqual([
+      ['error', 'rate limited (429)'],
+      ['ok', null],
+    ]);
+  });
+
+  it('falls over to the next provider on 500s, on a timeout, and on a malformed answer', async () => {
+    openai.enqueue(
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+    );
+    const afterErrors = await llm.gateway.generate(call());
+    expect(afterErrors.provider).toBe('anthropic-backup');
+    // Two keys of the first provider, each tried three times (two retries), then the backup.
+    expect(afterErrors.attempts).toBe(7);
+    openai.reset();
+
+    openai.enqueue({ hang: true }, { hang: true });
+    const afterTimeout = await llm.gateway.generate(call({ timeoutMs: 300 }));
+    expect(afterTimeout.provider).toBe('anthropic-backup');
+    expect((await rows(afterTimeout.requestId)).filter((r) => r.error === 'timeout')).toHaveLength(2);
+    await openai.waitForIdle();
+    openai.reset();
+
+    openai.enqueue({ malformed: true }, { malformed: true });
+    const afterMalformed = await llm.gateway.generate(call());
+    expect(afterMalformed.provider).toBe('anthropic-backup');
+  });
+
+  it('skips a key over its monthly budget', async () => {
+    await llm.registry.updateKey(keys.first as string, { monthlyBudgetUsd: 0.000001 });
+    await db.query(
+      `update llm.api_keys set current_usage_usd = 1, usage_month = date_trunc('month', now())::date where id = $1`,
+      [keys.first],
+    );
+    llm.cache.invalidate();
+    try {
+      const result = await llm.gateway.generate(call());
+      expect((await rows(result.requestId))[0]?.key_id).toBe(keys.second);
+      expect(openai.requests[0]?.headers.authorization).toBe('Bearer sk-openai-second-2222');
+    } finally {
+      await llm.registry.updateKey(keys.first as string, { monthlyBudgetUsd: null });
+    }
+  });
+
+  it('answers 503 and logs the failure when every provider is down', async () => {
+    await llm.registry.updateProvider(offlineProviderId, { status: 'inactive' });
+    try {
+      openai.setDefault({ status: 503 });
+      anthropic.setDefault({ status: 529 });
+      const error = await llm.gateway.generate(call()).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeelError);
+      expect((error as KeelError).status).toBe(503);
+      expect((error as KeelError).details?.attempts).toHaveLength(9);
+      expect(lines.some((l) => l.msg === 'every LLM provider failed')).toBe(true);
+    } finally {
+      await llm.registry.updateProvider(offlineProviderId, { status: 'active' });
+    }
+  });
+
+  it("falls back to Keel's offline provider, which says it is offline", async () => {
+    openai.setDefault({ status: 500 });
+    anthropic.setDefault({ status: 500 });
+    const result = await llm.gateway.generate(call({ prompt: 'What can you do?' }));
+    expect(result).toMatchObject({ provider: 'keel-offline', model: 'keel-offline-1', offline: true });
+    expect(result.text.length).toBeGreaterThan(0);
+  });
+
+  it('streams, falls over before the first token, and ends a stream cut mid-way with the tokens seen', async () => {
+    const collect = async (events: AsyncIterable<LlmStreamEvent>) => {
+      const out: LlmStreamEvent[] = [];
+      for await (const event of events) out.push(event);
+      return out;
+    };
+    openai.enqueue({ reply: 'one two three four five' });
+    const ok = await collect(llm.gateway.stream(call()));
+    expect(ok[0]).toMatchObject({ type: 'start', provider: 'openai-main' });
+    expect(
+      ok
+        .filter((e) => e.type === 'text')
+        .map((e) => (e.type === 'text' ? e.delta : ''))
+        .join(''),
+    ).toBe('one two three four five');
+    expect(ok.at(-1)).toMatchObject({ type: 'finish' });
+
+    openai.enqueue(
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+      { status: 500 },
+    );
+    const fellOver = await collect(llm.gateway.stream(call()));
+    expect(fellOver[0]).toMatchObject({ type: 'start', provider: 'anthropic-backup' });
+    expect(fellOver.at(-1)?.type).toBe('finish');
+    openai.reset();
+
+    openai.enqueue({ reply: 'alpha beta gamma delta epsilon zeta eta theta', cutAfterChunks: 3 });
+    const cut = await collect(llm.gateway.stream(call()));
+    const last = cut.at(-1);
+    expect(last?.type).toBe('error');
+    const seenText = cut
+      .filter((e) => e.type === 'text')
+      .map((e) => (e.type === 'text' ? e.delta : ''))
+      .join('');
+    expect(seenText.length).toBeGreaterThan(0);
+    if (last?.type !== 'error') throw new Error('expected an error event');
+    expect(last.usage.outputTokens).toBe(countTokens(seenText));
+    const [row] = await rows(last.requestId);
+    expect(row?.status).toBe('error');
+    expect(row?.error).toMatch(/^cut after \d+ tokens/);
+    expect(lines.some((l) => l.msg === 'LLM stream cut')).toBe(true);
+  });
+
+  it('holds budgets exactly under concurrent calls and refuses with 402 naming the limit', async () => {
+    const userId = '11111111-2222-4333-8444-555555555555';
+    const prompt = 'Budgeted question';
+    const maxOutputTokens = 100;
+    // Every call costs exactly its worst case: the prompt's tokens and all 100 output tokens.
+    const perCall = (countTokens(prompt) * 0.15 + maxOutputTokens * 0.6) / 1_000_000;
+    await db.query(
+      `insert into llm.budgets (subject_kind, subject_id, monthly_limit_usd, month)
+       values ('user', $1, $2, date_trunc('month', now())::date)`,
+      [userId, perCall * 5 + perCall / 2],
+    );
+    openai.setDefault({ delayMs: 50, usage: { input: countTokens(prompt), output: maxOutputTokens } });
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, () =>
+        llm.gateway.generate(
+          call({ prompt, maxOutputTokens, caller: { userId, orgId: null, planKey: 'free' } }),
+        ),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 'fulfilled');
+    const refused = results
+      .filter((r) => r.status === 'rejected')
+      .map((r) => (r as PromiseRejectedResult).reason as KeelError);
+    expect(ok).toHaveLength(5);
+    expect(refused).toHaveLength(7);
+    expect(refused[0]?.status).toBe(402);
+    expect(refused[0]?.details).toMatchObject({ limit: 'user_monthly_budget' });
+    const [budget] = await db.query<{ spent: number; reserved: number }>(
+      `select spent_usd::float8 as spent, reserved_usd::float8 as reserved from llm.budgets where subject_id = $1`,
+      [userId],
+    );
+    expect(budget?.reserved).toBeCloseTo(0, 9);
+    // What was booked is what the calls cost, as metered.
+    const [metered] = await db.query<{ cost: number }>(
+      `select coalesce(sum(cost_usd), 0)::float8 as cost from llm.requests where user_id = $1`,
+      [userId],
+    );
+    expect(budget?.spent).toBeCloseTo(metered?.cost ?? -1, 9);
+    expect(budget?.spent).toBeLessThanOrEqual(perCall * 5 + 1e-12);
+  });
+
+  it('never writes a provider key into a log line', () => {
+    const text = JSON.stringify(lines);
+    for (const key of ['sk-openai-primary-1111', 'sk-openai-second-2222', 'sk-ant-backup-3333'])
+      expect(text).not.toContain(key);
+  });
+});

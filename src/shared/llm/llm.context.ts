@@ -1,0 +1,80 @@
+import { generateText } from 'ai';
+import type { Secrets } from '../../kernel/crypto/index.js';
+import type { Database } from '../../kernel/db/index.js';
+import type { ModuleContext } from '../../kernel/module/index.js';
+import { offlineEmbeddingModel } from './embeddings/offline/index.js';
+import { type Breakers, createBreakers } from './gateway/breaker.js';
+import { createModelClients, type ModelClients } from './gateway/clients.js';
+import { createEmbedder, type EmbedRequest, type EmbedResult } from './gateway/embed.js';
+import { createLlmGateway, type GatewayDeps, type LlmGateway } from './gateway/gateway.js';
+import { createMeter, type Meter } from './metering/meter.js';
+import { createKeelOffline } from './offline/index.js';
+import { createRegistryCache, type RegistryCache } from './registry/registry.cache.js';
+import { createRegistryService, type RegistryService } from './registry/registry.service.js';
+import type { KeyRow, ModelRow } from './registry/registry.types.js';
+
+/** The LLM module's services, one set per process (the breakers and caches must be shared). */
+export interface LlmServices {
+  ctx: ModuleContext;
+  gateway: LlmGateway;
+  registry: RegistryService;
+  cache: RegistryCache;
+  clients: ModelClients;
+  breakers: Breakers;
+  meter: Meter;
+  /** Embeddings in seed 001 §8's spaces, cached by content hash. */
+  embed: (request: EmbedRequest) => Promise<EmbedResult>;
+  /** A one-token call through one key, for the admin's "test this key" button. */
+  testKey(key: KeyRow, model: ModelRow): Promise<void>;
+}
+
+/** Test seams: a fake clock and sleep, quicker breakers. */
+export type LlmOptions = Pick<GatewayDeps, 'maxRetries' | 'backoffMs' | 'maxBackoffMs' | 'sleep' | 'now'> & {
+  breaker?: Parameters<typeof createBreakers>[0];
+};
+
+const built = new WeakMap<Database, WeakMap<Secrets, LlmServices>>();
+
+export function llmServices(ctx: ModuleContext, options: LlmOptions = {}): LlmServices {
+  let bySecrets = built.get(ctx.db);
+  if (!bySecrets) {
+    bySecrets = new WeakMap();
+    built.set(ctx.db, bySecrets);
+  }
+  const existing = bySecrets.get(ctx.secrets);
+  if (existing) return existing;
+  const { db, secrets, log } = ctx;
+  const cache = createRegistryCache({ db, secrets });
+  const offline = createKeelOffline();
+  const clients = createModelClients({
+    language: (modelId) => offline.languageModel(modelId),
+    embedding: (modelId) => offlineEmbeddingModel(modelId),
+  });
+  const breakers = createBreakers(options.breaker);
+  const meter = createMeter({ db, log });
+  const { breaker: _breaker, ...gatewayOptions } = options;
+  const services: LlmServices = {
+    ctx,
+    cache,
+    clients,
+    breakers,
+    meter,
+    registry: createRegistryService({ db, secrets, cache }),
+    gateway: createLlmGateway({ log, registry: cache, clients, breakers, meter, ...gatewayOptions }),
+    embed: createEmbedder({ db, log, registry: cache, clients, breakers, meter, now: options.now }),
+    async testKey(key, model) {
+      const snapshot = await cache.snapshot();
+      const provider = snapshot.providers.get(key.providerId);
+      if (!provider) throw new Error('the key has no provider');
+      await generateText({
+        model: clients.language(provider, key, cache.apiKeyOf(key), model),
+        prompt: 'ping',
+        maxOutputTokens: 1,
+        maxRetries: 0,
+        abortSignal: AbortSignal.timeout(15_000),
+      });
+    },
+  };
+  bySecrets.set(ctx.secrets, services);
+  return services;
+}

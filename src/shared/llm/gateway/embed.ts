@@ -113,7 +113,9 @@ export function createEmbedder(deps: {
           made.map(encodeVector),
         ],
       );
-      batch.forEach((hash, j) => byHash.set(hash, made[j] as Float32Array));
+      batch.forEach((hash, j) => {
+        byHash.set(hash, made[j] as Float32Array);
+      });
     }
     for (const i of missing) vectors[i] = byHash.get(hashes[i] as string);
     return {

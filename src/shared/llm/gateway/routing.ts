@@ -82,7 +82,7 @@ export function candidatesFor(snapshot: RegistrySnapshot, request: RouteRequest)
       continue;
     seen.add(model.id);
     const provider = snapshot.providers.get(model.providerId);
-    if (!provider || provider.status !== 'active' || request.isOpen?.(provider.id)) continue;
+    if (provider?.status !== 'active' || request.isOpen?.(provider.id)) continue;
     if (provider.kind === 'offline') {
       candidates.push({ provider, model, key: null, rule });
       continue;

@@ -4,6 +4,7 @@ export {
   OFFLINE_PROVIDER,
   type OfflineMetadata,
   type OfflineModelId,
+  type OfflineModelSettings,
 } from './offline-language-model.js';
 export { createKeelOffline, type KeelOfflineProvider } from './offline-provider.js';
 export type { OfflineTask } from './run-task.js';

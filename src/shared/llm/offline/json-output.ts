@@ -1,4 +1,5 @@
-import type { JSONObject, JSONSchema7, JSONSchema7Definition, JSONValue } from '@ai-sdk/provider';
+import type { JSONObject, JSONValue } from '@ai-sdk/provider';
+import { asSchema, type SchemaNode, typesOf } from './schema.js';
 
 /**
  * Shapes a task's result for a JSON response format: only the properties the schema declares
@@ -6,11 +7,8 @@ import type { JSONObject, JSONSchema7, JSONSchema7Definition, JSONValue } from '
  * (a string list joined, a boolean from a note). A value the task does not have is left out
  * rather than invented; `null` only where the schema allows it.
  */
-export function shapeForSchema(
-  values: Record<string, JSONValue | undefined>,
-  schema?: JSONSchema7,
-): JSONObject {
-  const properties = schema && typeof schema === 'object' ? schema.properties : undefined;
+export function shapeForSchema(values: Record<string, JSONValue | undefined>, schema?: unknown): JSONObject {
+  const properties = asSchema(schema).properties;
   if (!properties || Object.keys(properties).length === 0) {
     const out: JSONObject = {};
     for (const [key, value] of Object.entries(values)) if (value !== undefined) out[key] = value;
@@ -25,21 +23,7 @@ export function shapeForSchema(
   return out;
 }
 
-function typesOf(definition: JSONSchema7Definition): Set<string> {
-  if (typeof definition === 'boolean') return new Set();
-  const types = new Set<string>();
-  const add = (t: unknown) => {
-    if (typeof t === 'string') types.add(t);
-    else if (Array.isArray(t)) for (const x of t) if (typeof x === 'string') types.add(x);
-  };
-  add(definition.type);
-  for (const branch of [...(definition.anyOf ?? []), ...(definition.oneOf ?? [])])
-    if (typeof branch !== 'boolean') add(branch.type);
-  if (definition.enum?.includes(null)) types.add('null');
-  return types;
-}
-
-function coerce(value: JSONValue | undefined, definition: JSONSchema7Definition): JSONValue | undefined {
+function coerce(value: JSONValue | undefined, definition: SchemaNode): JSONValue | undefined {
   const types = typesOf(definition);
   if (value === undefined) return undefined;
   if (value === null) return types.size === 0 || types.has('null') ? null : undefined;

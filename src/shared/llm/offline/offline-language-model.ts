@@ -76,7 +76,15 @@ function warningsFor(options: LanguageModelV3CallOptions, fileParts: number): Sh
 
 let callCount = 0;
 
-async function generate(options: LanguageModelV3CallOptions): Promise<OfflineResult> {
+export interface OfflineModelSettings {
+  /** The clock time ranges are measured from ("last 24 hours"); tests pass a fixed one. */
+  now?: () => Date;
+}
+
+async function generate(
+  options: LanguageModelV3CallOptions,
+  settings: OfflineModelSettings,
+): Promise<OfflineResult> {
   options.abortSignal?.throwIfAborted();
   const view = readPrompt(options.prompt);
   const parsed =
@@ -85,7 +93,7 @@ async function generate(options: LanguageModelV3CallOptions): Promise<OfflineRes
       providerOptions: options.providerOptions,
       schema: offlineOptionsSchema,
     })) ?? {};
-  const input = { view, options: parsed, call: options };
+  const input = { view, options: parsed, call: options, now: settings.now?.() ?? new Date() };
   const task = parsed.task ?? inferTask(input);
   const output = runTask(task, input);
   const content: LanguageModelV3Content[] = [];
@@ -175,7 +183,10 @@ function streamParts(result: OfflineResult, modelId: string): LanguageModelV3Str
  * given passages, routes questions to offered tools, and otherwise says what it cannot do.
  * Every result carries `providerMetadata['keel-offline'] = { offline: true, task, method, … }`.
  */
-export function createOfflineLanguageModel(modelId: string = OFFLINE_MODEL_ID): LanguageModelV3 {
+export function createOfflineLanguageModel(
+  modelId: string = OFFLINE_MODEL_ID,
+  settings: OfflineModelSettings = {},
+): LanguageModelV3 {
   if (modelId !== OFFLINE_MODEL_ID)
     throw new NoSuchModelError({
       modelId,
@@ -188,14 +199,14 @@ export function createOfflineLanguageModel(modelId: string = OFFLINE_MODEL_ID): 
     modelId,
     supportedUrls: {},
     async doGenerate(options): Promise<LanguageModelV3GenerateResult> {
-      const result = await generate(options);
+      const result = await generate(options, settings);
       return {
         ...result,
         response: { id: `keel-offline-${Date.now().toString(36)}`, modelId, timestamp: new Date() },
       };
     },
     async doStream(options) {
-      const result = await generate(options);
+      const result = await generate(options, settings);
       const parts = streamParts(result, modelId);
       let next = 0;
       const stream = new ReadableStream<LanguageModelV3StreamPart>({

@@ -1,5 +1,10 @@
 import { type LanguageModelV3, NoSuchModelError, type ProviderV3 } from '@ai-sdk/provider';
-import { createOfflineLanguageModel, OFFLINE_MODEL_ID, OFFLINE_PROVIDER } from './offline-language-model.js';
+import {
+  createOfflineLanguageModel,
+  OFFLINE_MODEL_ID,
+  OFFLINE_PROVIDER,
+  type OfflineModelSettings,
+} from './offline-language-model.js';
 
 /** The offline provider: `keelOffline('keel-offline-1')` or `keelOffline.languageModel(…)`. */
 export interface KeelOfflineProvider extends ProviderV3 {
@@ -16,13 +21,13 @@ export interface KeelOfflineProvider extends ProviderV3 {
  * const { text, providerMetadata } = await generateText({ model: keelOffline('keel-offline-1'), prompt: diff });
  * providerMetadata?.['keel-offline']?.offline; // true
  */
-export function createKeelOffline(): KeelOfflineProvider {
+export function createKeelOffline(settings: OfflineModelSettings = {}): KeelOfflineProvider {
   const provider = function keelOffline(modelId: string = OFFLINE_MODEL_ID) {
-    return createOfflineLanguageModel(modelId);
+    return createOfflineLanguageModel(modelId, settings);
   } as KeelOfflineProvider;
   Object.assign(provider, {
     specificationVersion: 'v3' as const,
-    languageModel: (modelId: string = OFFLINE_MODEL_ID) => createOfflineLanguageModel(modelId),
+    languageModel: (modelId: string = OFFLINE_MODEL_ID) => createOfflineLanguageModel(modelId, settings),
     embeddingModel(modelId: string): never {
       throw new NoSuchModelError({
         modelId,

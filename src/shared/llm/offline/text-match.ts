@@ -179,6 +179,8 @@ export interface Bm25Match {
    * the idf of the query's own terms (a synonym match counts for its weight, 0.6).
    */
   coverage: number;
+  /** The plain share of the query's own distinct terms found in the document, 0–1. */
+  share: number;
 }
 
 /**
@@ -198,12 +200,18 @@ export function bm25(documents: readonly string[][], query: Map<string, number>)
     return Math.log(1 + (n - d + 0.5) / (d + 0.5));
   };
   let ownWeight = 0;
-  for (const [term, weight] of query) if (weight >= 1) ownWeight += idf(term);
+  let ownCount = 0;
+  for (const [term, weight] of query)
+    if (weight >= 1) {
+      ownWeight += idf(term);
+      ownCount++;
+    }
   return documents.map((doc) => {
     const tf = new Map<string, number>();
     for (const term of doc) tf.set(term, (tf.get(term) ?? 0) + 1);
     let score = 0;
     let covered = 0;
+    let ownMatched = 0;
     const matched: string[] = [];
     for (const [term, weight] of query) {
       const f = tf.get(term);
@@ -212,7 +220,13 @@ export function bm25(documents: readonly string[][], query: Map<string, number>)
       const termIdf = idf(term);
       score += weight * termIdf * ((f * (k1 + 1)) / (f + k1 * (1 - b + (b * doc.length) / avgLength)));
       covered += weight * termIdf;
+      if (weight >= 1) ownMatched++;
     }
-    return { score, matched, coverage: ownWeight > 0 ? Math.min(1, covered / ownWeight) : 0 };
+    return {
+      score,
+      matched,
+      coverage: ownWeight > 0 ? Math.min(1, covered / ownWeight) : 0,
+      share: ownCount > 0 ? ownMatched / ownCount : 0,
+    };
   });
 }

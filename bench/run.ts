@@ -4,11 +4,19 @@ import { authBench } from './auth.bench.js';
 import { embedBench } from './embed.bench.js';
 import { failoverBench } from './failover.bench.js';
 import { httpBench } from './http.bench.js';
+import { llmBench } from './llm.bench.js';
 import { startupBench } from './startup.bench.js';
 import { type BenchResult, machine } from './support.js';
 
 /** `npm run bench`: runs every benchmark, prints a table, rewrites docs/benchmarks.md. */
-const benches: Array<() => Promise<BenchResult>> = [startupBench, httpBench, authBench, embedBench, failoverBench];
+const benches: Array<() => Promise<BenchResult>> = [
+  startupBench,
+  httpBench,
+  authBench,
+  llmBench,
+  embedBench,
+  failoverBench,
+];
 const only = process.argv.slice(2);
 
 // Processes under test run the bundle; build it now so no measurement includes a rebuild.

@@ -51,6 +51,7 @@ export const llmActionCodes = {
 export function llmRoutes(services: LlmServices): FastifyPluginAsyncZod {
   const { gateway } = services;
   return async function llmPlugin(app) {
+    app.addHook('onClose', () => services.meter.flush());
     app.post(
       '/generate',
       {

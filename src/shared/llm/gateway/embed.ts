@@ -146,7 +146,7 @@ export function createEmbedder(deps: {
         const result = await embedMany({ model, values: texts, maxRetries: 1, abortSignal: request.signal });
         const inputTokens = result.usage?.tokens ?? texts.reduce((sum, t) => sum + countTokens(t), 0);
         const usage = { inputTokens, outputTokens: 0, cachedInputTokens: 0 };
-        await meter.record({
+        meter.record({
           requestId,
           attempt,
           traceUuid: currentTrace()?.traceUuid ?? null,

@@ -33,8 +33,9 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
     timeoutMs: 5_000,
     ...overrides,
   });
-  const rows = (requestId: string) =>
-    db.query<{
+  const rows = async (requestId: string) => {
+    await llm.meter.flush();
+    return db.query<{
       provider: string;
       status: string;
       error: string | null;
@@ -47,6 +48,7 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
        where request_id = $1 order by attempt`,
       [requestId],
     );
+  };
 
   beforeAll(async () => {
     const opened = await target.open();
@@ -327,6 +329,7 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
     );
     expect(budget?.reserved).toBeCloseTo(0, 9);
     // What was booked is what the calls cost, as metered.
+    await llm.meter.flush();
     const [metered] = await db.query<{ cost: number }>(
       `select coalesce(sum(cost_usd), 0)::float8 as cost from llm.requests where user_id = $1`,
       [userId],

@@ -167,7 +167,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
     return verdict.retryAfterMs !== null ? Math.min(maxBackoffMs, verdict.retryAfterMs) : exponential;
   }
 
-  async function recordAttempt(
+  function recordAttempt(
     request: LlmRequest,
     requestId: string,
     attempt: number,
@@ -183,25 +183,23 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
       response: string | null;
       storeText: boolean;
     },
-  ): Promise<number> {
+  ): number {
     const costUsd = costOf(candidate.model, outcome.usage);
-    await meter
-      .record({
-        requestId,
-        attempt,
-        traceUuid: currentTrace()?.traceUuid ?? null,
-        userId: request.caller.userId,
-        orgId: request.caller.orgId,
-        feature: request.feature,
-        provider: candidate.provider.name,
-        model: candidate.model.name,
-        keyId: candidate.key?.id ?? null,
-        cacheHit: false,
-        prompt: promptOf(request),
-        costUsd,
-        ...outcome,
-      })
-      .catch((error: unknown) => log.error({ err: error, requestId }, 'LLM request could not be metered'));
+    meter.record({
+      requestId,
+      attempt,
+      traceUuid: currentTrace()?.traceUuid ?? null,
+      userId: request.caller.userId,
+      orgId: request.caller.orgId,
+      feature: request.feature,
+      provider: candidate.provider.name,
+      model: candidate.model.name,
+      keyId: candidate.key?.id ?? null,
+      cacheHit: false,
+      prompt: promptOf(request),
+      costUsd,
+      ...outcome,
+    });
     return costUsd;
   }
 
@@ -227,7 +225,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
             try {
               const result = await generateText(callSettings(request, candidate, signal));
               const { usage, source } = usageOf(result.usage, promptOf(request), result.text);
-              spent += await recordAttempt(request, requestId, attempt, candidate, {
+              spent += recordAttempt(request, requestId, attempt, candidate, {
                 operation: 'generate',
                 status: 'ok',
                 error: null,
@@ -254,7 +252,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
             } catch (raw) {
               const error = explain(raw);
               const verdict = judgeFailure(error);
-              await recordAttempt(request, requestId, attempt, candidate, {
+              recordAttempt(request, requestId, attempt, candidate, {
                 operation: 'generate',
                 status: verdict.summary === 'cancelled' ? 'cancelled' : 'error',
                 error: verdict.summary,
@@ -350,7 +348,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
           }
           if (failure === undefined) {
             const { usage, source } = usageOf(finalUsage, promptOf(request), text);
-            spent += await recordAttempt(request, requestId, attempt, candidate, {
+            spent += recordAttempt(request, requestId, attempt, candidate, {
               operation: 'stream',
               status: 'ok',
               error: null,
@@ -368,7 +366,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
           const verdict = judgeFailure(explain(failure));
           // What was streamed before the cut was paid for: count it.
           const seen = counted(promptOf(request), text);
-          spent += await recordAttempt(request, requestId, attempt, candidate, {
+          spent += recordAttempt(request, requestId, attempt, candidate, {
             operation: 'stream',
             status: verdict.summary === 'cancelled' ? 'cancelled' : 'error',
             error:

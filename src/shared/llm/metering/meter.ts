@@ -64,7 +64,13 @@ export interface Reservation {
 }
 
 export interface Meter {
-  record(attempt: AttemptRecord): Promise<void>;
+  /**
+   * Queues the attempt's row: written in order, off the caller's path (a call's latency never
+   * includes its own bookkeeping). Failures are logged.
+   */
+  record(attempt: AttemptRecord): void;
+  /** Resolves once every queued row is written (tests, shutdown). */
+  flush(): Promise<void>;
   /**
    * Holds `amountUsd` of the caller's org and user budgets for a call in flight; refused with
    * 402 when a budget cannot hold it. Exact under concurrency: one conditional update per budget.
@@ -82,56 +88,19 @@ export interface Meter {
 
 export function createMeter(deps: { db: Database; log: Log }): Meter {
   const { db, log } = deps;
+  let queue: Promise<void> = Promise.resolve();
 
   return {
-    async record(a) {
-      const promptHash = a.prompt === null ? null : createHash('sha256').update(a.prompt).digest('hex');
-      await db.transaction(async (tx) => {
-        await tx.query(
-          `insert into llm.requests (request_id, attempt, trace_uuid, user_id, org_id, feature, operation, provider,
-             model, key_id, status, error, prompt_tokens, completion_tokens, cached_tokens, token_source,
-             duration_ms, first_token_ms, cost_usd, cache_hit, prompt_hash, prompt_text, response_text)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
-          [
-            a.requestId,
-            a.attempt,
-            a.traceUuid,
-            a.userId,
-            a.orgId,
-            a.feature,
-            a.operation,
-            a.provider,
-            a.model,
-            a.keyId,
-            a.status,
-            a.error,
-            a.usage.inputTokens,
-            a.usage.outputTokens,
-            a.usage.cachedInputTokens,
-            a.tokenSource,
-            Math.round(a.durationMs),
-            a.firstTokenMs === null ? null : Math.round(a.firstTokenMs),
-            a.costUsd,
-            a.cacheHit,
-            promptHash,
-            a.storeText ? a.prompt : null,
-            a.storeText ? a.response : null,
-          ],
-        );
-        if (a.keyId && a.costUsd > 0) {
-          // The key's month counter: a call in a new month starts it again.
-          await tx.query(
-            `update llm.api_keys set
-               current_usage_usd = case when usage_month = date_trunc('month', now())::date
-                                        then current_usage_usd + $2 else $2 end,
-               usage_month = date_trunc('month', now())::date, last_used_at = now()
-             where id = $1`,
-            [a.keyId, a.costUsd],
-          );
-        } else if (a.keyId) {
-          await tx.query('update llm.api_keys set last_used_at = now() where id = $1', [a.keyId]);
-        }
-      });
+    record(a) {
+      queue = queue.then(() =>
+        write(a).catch((error: unknown) =>
+          log.error({ err: error, requestId: a.requestId }, 'LLM request could not be metered'),
+        ),
+      );
+    },
+
+    flush() {
+      return queue;
     },
 
     async reserve(caller, amountUsd, now = new Date()) {
@@ -211,6 +180,56 @@ export function createMeter(deps: { db: Database; log: Log }): Meter {
       return row?.store ?? false;
     },
   };
+
+  async function write(a: AttemptRecord): Promise<void> {
+    const promptHash = a.prompt === null ? null : createHash('sha256').update(a.prompt).digest('hex');
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `insert into llm.requests (request_id, attempt, trace_uuid, user_id, org_id, feature, operation, provider,
+           model, key_id, status, error, prompt_tokens, completion_tokens, cached_tokens, token_source,
+           duration_ms, first_token_ms, cost_usd, cache_hit, prompt_hash, prompt_text, response_text)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+        [
+          a.requestId,
+          a.attempt,
+          a.traceUuid,
+          a.userId,
+          a.orgId,
+          a.feature,
+          a.operation,
+          a.provider,
+          a.model,
+          a.keyId,
+          a.status,
+          a.error,
+          a.usage.inputTokens,
+          a.usage.outputTokens,
+          a.usage.cachedInputTokens,
+          a.tokenSource,
+          Math.round(a.durationMs),
+          a.firstTokenMs === null ? null : Math.round(a.firstTokenMs),
+          a.costUsd,
+          a.cacheHit,
+          promptHash,
+          a.storeText ? a.prompt : null,
+          a.storeText ? a.response : null,
+        ],
+      );
+      if (a.keyId && a.costUsd > 0) {
+        // The key's month counter: a call in a new month starts it again.
+        await tx.query(
+          `update llm.api_keys set
+             current_usage_usd = case when usage_month = date_trunc('month', now())::date
+                                      then current_usage_usd + $2 else $2 end,
+             usage_month = date_trunc('month', now())::date, last_used_at = now()
+           where id = $1`,
+          [a.keyId, a.costUsd],
+        );
+      } else if (a.keyId) {
+        await tx.query('update llm.api_keys set last_used_at = now() where id = $1', [a.keyId]);
+      }
+    });
+  }
 
   async function release(subjects: Reservation['subjects'], amountUsd: number, month: string) {
     for (const subject of subjects) {

@@ -57,6 +57,8 @@ export function usageRoutes(services: LlmServices): FastifyPluginAsyncZod {
         const orgId = isAdmin ? (q.org_id ?? null) : principal.orgId;
         if (!isAdmin && (!orgId || (q.org_id && q.org_id !== orgId)))
           throw new KeelError('forbidden', 'Org admins read the usage of their own org only.');
+        // This process's own queued rows first, so a report never misses a call it just served.
+        await services.meter.flush();
         const rows = await db.query<{
           key: string;
           requests: number;

@@ -142,6 +142,21 @@ describe.each(testDatabases)('LLM routes ($kind)', (target) => {
     );
   });
 
+  it("counts plan quotas before calling: the free plan's sixth commit draft of the day is a 429 naming the limit", async () => {
+    const user = await h.user();
+    const draft = () =>
+      h.app.inject({
+        method: 'POST',
+        url: '/llm/generate',
+        headers: user.auth,
+        payload: { feature: 'commits.draft', prompt: 'diff --git a/x b/x' },
+      });
+    for (let i = 0; i < 5; i++) expect((await draft()).statusCode).toBe(200);
+    const refused = await draft();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ code: 'rate_limited', feature: 'commits', limit: 5, period: 'day' });
+  });
+
   it('refuses non-admins, bad input and unknown ids with problems naming the field', async () => {
     const user = await h.user();
     const admin = await h.user({ roles: ['admin'] });

@@ -178,10 +178,23 @@ export function llmRoutes(services: LlmServices): FastifyPluginAsyncZod {
   };
 }
 
+/** LLM features that count against a plan quota (seed 001 §6): the feature's plan counter. */
+const planQuotas: Record<string, 'commits' | 'describes'> = {
+  'commits.draft': 'commits',
+  'commits.describe': 'describes',
+};
+
 async function callOf(request: FastifyRequest, body: z.infer<typeof callBody>): Promise<LlmRequest> {
+  const caller = await callerOf(request);
+  const quotaFeature = planQuotas[body.feature];
+  const plans = request.server.plans;
   return {
     feature: body.feature,
-    caller: await callerOf(request),
+    caller,
+    quota:
+      quotaFeature && plans
+        ? () => plans.enforceLimit({ userId: caller.userId ?? '', orgId: caller.orgId }, quotaFeature)
+        : undefined,
     system: body.system,
     prompt: body.prompt,
     messages: body.messages,

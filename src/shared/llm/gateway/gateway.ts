@@ -38,6 +38,11 @@ export interface LlmRequest {
   timeoutMs?: number;
   signal?: AbortSignal;
   providerOptions?: SharedV3ProviderOptions;
+  /**
+   * The caller's plan quota for this feature (plans' `enforceLimit`), checked and counted before
+   * anything else; it throws 429 naming the limit when the plan allows no more.
+   */
+  quota?: () => Promise<unknown>;
 }
 
 export interface LlmResult {
@@ -205,6 +210,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
 
   return {
     async generate(request) {
+      await request.quota?.();
       const requestId = randomUUID();
       const candidates = await plan(
         request,
@@ -303,6 +309,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
   };
 
   async function* streamCall(request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
+    await request.quota?.();
     const requestId = randomUUID();
     const candidates = await plan(request, requestId, request.tools ? 'tools' : 'chat');
     const reservation = await hold(request, candidates[0] as Candidate);

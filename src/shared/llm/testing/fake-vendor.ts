@@ -118,7 +118,7 @@ export interface FakeVendor {
   reset(): void;
   /** Resolves when no request is in flight (rejects after `timeoutMs`, default 5 s). */
   waitForIdle(timeoutMs?: number): Promise<void>;
-  /** Stop listening and destroy every connection, hung ones included. */
+  /** Stop listening and destroy every connection, hung ones included. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -444,6 +444,7 @@ export async function startFakeVendor(
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
   const live = new Set<Exchange>();
+  let closing: Promise<void> | undefined;
 
   const settle = () => {
     if (inFlight !== 0) return;
@@ -677,12 +678,13 @@ export async function startFakeVendor(
       });
     },
     close() {
-      queue = [];
-      for (const ex of live) ex.closed.abort();
-      return new Promise<void>((resolve, reject) => {
+      closing ??= new Promise<void>((resolve, reject) => {
+        queue = [];
+        for (const ex of live) ex.closed.abort();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
+      return closing;
     },
   };
 }

@@ -1,4 +1,6 @@
+import { tool } from 'ai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { testSecrets } from '../../../../test/support/app.js';
 import { testDatabases } from '../../../../test/support/db.js';
 import { type LogLine, memoryLog } from '../../../../test/support/jobs.js';
@@ -6,6 +8,7 @@ import { parseConfig } from '../../../kernel/config/index.js';
 import type { Database } from '../../../kernel/db/index.js';
 import { KeelError } from '../../../kernel/errors/index.js';
 import { allModules, moduleContextOf } from '../../../modules.js';
+import { rollUpUsage } from '../jobs/usage-rollup.job.js';
 import { type LlmServices, llmServices } from '../llm.context.js';
 import { countTokens } from '../offline/tokens.js';
 import type { ProviderRow } from '../registry/registry.types.js';
@@ -336,6 +339,81 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
     );
     expect(budget?.spent).toBeCloseTo(metered?.cost ?? -1, 9);
     expect(budget?.spent).toBeLessThanOrEqual(perCall * 5 + 1e-12);
+  });
+
+  it('returns structured output and tool calls through the same path', async () => {
+    openai.enqueue({ json: { city: 'Jeonju', days: 2 } });
+    const structured = await llm.gateway.generate(
+      call({
+        schema: z.object({ city: z.string(), days: z.number().int() }),
+        prompt: 'Plan a short trip as JSON',
+      }),
+    );
+    expect(structured.object).toEqual({ city: 'Jeonju', days: 2 });
+
+    openai.enqueue({ toolCall: { name: 'weather', args: { city: 'Seoul' } } });
+    const withTools = await llm.gateway.generate(
+      call({
+        prompt: 'What is the weather in Seoul?',
+        tools: {
+          weather: tool({ description: 'Weather in a city', inputSchema: z.object({ city: z.string() }) }),
+        },
+      }),
+    );
+    expect(withTools.toolCalls).toEqual([{ toolName: 'weather', input: { city: 'Seoul' } }]);
+  });
+
+  it('stores prompt texts only for orgs that allow it, else a hash and the token counts', async () => {
+    const allowing = '22222222-3333-4444-8555-666666666666';
+    await db.query(
+      `insert into llm.budgets (subject_kind, subject_id, monthly_limit_usd, store_prompts, month)
+       values ('org', $1, 100, true, date_trunc('month', now())::date)`,
+      [allowing],
+    );
+    const stored = await llm.gateway.generate(
+      call({ prompt: 'Keep this text', caller: { userId: null, orgId: allowing, planKey: 'org' } }),
+    );
+    const hashed = await llm.gateway.generate(call({ prompt: 'Do not keep this text' }));
+    await llm.meter.flush();
+    const texts = await db.query<{
+      request_id: string;
+      prompt_text: string | null;
+      prompt_hash: string;
+      prompt_tokens: number;
+    }>(
+      'select request_id, prompt_text, prompt_hash, prompt_tokens from llm.requests where request_id = any($1::uuid[])',
+      [[stored.requestId, hashed.requestId]],
+    );
+    const byId = new Map(texts.map((t) => [t.request_id, t]));
+    expect(byId.get(stored.requestId)?.prompt_text).toBe('Keep this text');
+    expect(byId.get(hashed.requestId)?.prompt_text).toBeNull();
+    expect(byId.get(hashed.requestId)?.prompt_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(byId.get(hashed.requestId)?.prompt_tokens).toBeGreaterThan(0);
+  });
+
+  it('rolls the request log up per day, provider and model, and raises one cost alert per month', async () => {
+    const org = '33333333-4444-4555-8666-777777777777';
+    await db.query(
+      `insert into llm.budgets (subject_kind, subject_id, monthly_limit_usd, alert_threshold_usd, month, spent_usd)
+       values ('org', $1, 10, 1, date_trunc('month', now())::date, 2)`,
+      [org],
+    );
+    await llm.meter.flush();
+    const first = await rollUpUsage(db, llm.ctx.log);
+    const again = await rollUpUsage(db, llm.ctx.log);
+    expect(first.alerts).toBe(1);
+    expect(again.alerts).toBe(0);
+    expect(again.rows).toBe(first.rows);
+    const [daily] = await db.query<{ requests: number; cost: number }>(
+      `select sum(total_requests)::int as requests, sum(estimated_cost_usd)::float8 as cost from llm.daily_usage
+       where provider = 'openai-main'`,
+    );
+    const [direct] = await db.query<{ requests: number; cost: number }>(
+      `select count(distinct request_id) filter (where status = 'ok')::int as requests, sum(cost_usd)::float8 as cost
+       from llm.requests where provider = 'openai-main'`,
+    );
+    expect(daily).toEqual(direct);
+    expect(lines.some((l) => String(l.msg).startsWith('LLM cost alert'))).toBe(true);
   });
 
   it('never writes a provider key into a log line', () => {

@@ -11,7 +11,7 @@ import {
   type SharedV3ProviderMetadata,
   type SharedV3Warning,
 } from '@ai-sdk/provider';
-import { parseProviderOptions } from '@ai-sdk/provider-utils';
+import { generateId, parseProviderOptions } from '@ai-sdk/provider-utils';
 import { promptText, readPrompt } from './prompt.js';
 import { inferTask, type OfflineTask, offlineOptionsSchema, runTask } from './run-task.js';
 import { countTokens, truncateToTokens } from './tokens.js';
@@ -56,25 +56,23 @@ function warningsFor(options: LanguageModelV3CallOptions, fileParts: number): Sh
       warnings.push({
         type: 'unsupported',
         feature: setting,
-        details: 'the offline model is rule-based and deterministic',
+        details: 'The offline model is rule-based and deterministic.',
       });
   if (fileParts > 0)
     warnings.push({
       type: 'unsupported',
       feature: 'file parts',
-      details: 'the offline model reads text only',
+      details: 'The offline model reads text only.',
     });
   for (const tool of options.tools ?? [])
     if (tool.type === 'provider')
       warnings.push({
         type: 'unsupported',
         feature: `provider tool ${tool.name}`,
-        details: 'only function tools are routed',
+        details: 'Only function tools are routed.',
       });
   return warnings;
 }
-
-let callCount = 0;
 
 export interface OfflineModelSettings {
   /** The clock time ranges are measured from ("last 24 hours"); tests pass a fixed one. */
@@ -111,10 +109,9 @@ async function generate(
   }
   if (output.toolCall) {
     const input = JSON.stringify(output.toolCall.input);
-    callCount += 1;
     content.push({
       type: 'tool-call',
-      toolCallId: `keel-offline-call-${Date.now().toString(36)}-${callCount}`,
+      toolCallId: `keel-offline-call-${generateId()}`,
       toolName: output.toolCall.toolName,
       input,
     });
@@ -126,12 +123,13 @@ async function generate(
   );
   const inputTokens = countTokens([promptText(options.prompt), ...tools].join('\n'));
   const outputTokens = countTokens(outputText);
+  // The task's details first: they can never overwrite what the model says about itself.
   const metadata: OfflineMetadata = {
+    ...output.details,
     offline: true,
     task,
     taskSource: parsed.task ? 'option' : 'inferred',
     method: output.method,
-    ...output.details,
   };
   return {
     content,
@@ -202,7 +200,7 @@ export function createOfflineLanguageModel(
       const result = await generate(options, settings);
       return {
         ...result,
-        response: { id: `keel-offline-${Date.now().toString(36)}`, modelId, timestamp: new Date() },
+        response: { id: `keel-offline-${generateId()}`, modelId, timestamp: new Date() },
       };
     },
     async doStream(options) {

@@ -197,8 +197,8 @@ function route({ view, options, call, now }: TaskInput): TaskOutput {
       };
     }
   }
-  const routes: RouteOption[] =
-    options.routes ?? (readRoutes(view.system).length > 0 ? readRoutes(view.system) : tools);
+  const listed = readRoutes(view.system);
+  const routes: RouteOption[] = options.routes ?? (listed.length > 0 ? listed : tools);
   const decision = chooseRoute(question, routes);
   const json = jsonFormat(call);
   const value = shapeForSchema(

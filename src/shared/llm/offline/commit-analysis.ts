@@ -279,14 +279,14 @@ function isArrow(line: string): boolean {
   return /=\s*(?:async\s*)?(?:function\b|\([^)]*\)\s*(?::[^=]+)?=>|[A-Za-z_$][\w$]*\s*=>)/.test(line);
 }
 
+/** A test case starting a line: `it('…'`, `test.each(…)('…'`, `it.skip("…"`. */
 const testTitle =
-  /\b(?:it|test|describe|context)(?:\.(?:each\([^)]*\)|only|skip|concurrent|todo))*\(\s*(['"`])(.+?)\1/;
+  /^\s*(?:it|test)(?:\.(?:each\([^)]*\)|only|skip|concurrent|todo|fails))*\(\s*(['"`])(.+?)\1/;
 
-/** Test case titles a line declares (it/test/describe in JS, test_* in Python, Test* in Go). */
+/** The test case a line declares (it/test in JS, test_* in Python, Test* in Go). */
 export function testTitleOf(line: string, lang: Lang | null): string | null {
   if (lang === 'js') {
-    const m = testTitle.exec(line);
-    return m?.[2] && !/^\s*describe/.test(line.trimStart()) ? m[2] : null;
+    return testTitle.exec(line)?.[2] ?? null;
   }
   if (lang === 'py') return /^\s*(?:async\s+)?def\s+(test_\w+)/.exec(line)?.[1] ?? null;
   if (lang === 'go') return /^func\s+(Test\w+)\s*\(/.exec(line)?.[1] ?? null;
@@ -425,8 +425,11 @@ export function analyzeFile(file: FileDiff): FileFacts {
     count(current, pendingComments);
   }
   const changed = [...changedLines.entries()].sort((x, y) => y[1] - x[1]).map(([name]) => name);
-  const addedTitles = file.added.map((l) => testTitleOf(l, lang)).filter((t): t is string => t !== null);
-  const removedTitles = file.removed.map((l) => testTitleOf(l, lang)).filter((t): t is string => t !== null);
+  // Only test files declare test cases (`.describe('…')` in a zod schema is not one).
+  const titlesIn = (lines: string[]) =>
+    kind === 'test' ? lines.map((l) => testTitleOf(l, lang)).filter((t): t is string => t !== null) : [];
+  const addedTitles = titlesIn(file.added);
+  const removedTitles = titlesIn(file.removed);
   const addedComments = added.map((l) => commentText(l, lang)).filter((t): t is string => t !== null);
   const commentOnly =
     added.length + removed.length > 0 && [...added, ...removed].every((l) => commentText(l, lang) !== null);

@@ -210,7 +210,14 @@ function messages(ctx: RouteContext): RouteReply {
     usage: { output_tokens: a.usage.output },
   });
   event('message_stop', {});
-  return { frames };
+  const b = ctx.behaviour;
+  if (b.streamErrorAfterChunks === undefined) return { frames };
+  const type = b.errorType ?? 'overloaded_error';
+  const message = b.message ?? (type === 'overloaded_error' ? 'Overloaded' : 'Internal server error');
+  return {
+    frames,
+    errorFrame: { event: 'error', data: JSON.stringify({ type: 'error', error: { type, message } }) },
+  };
 }
 
 /** tool_use.input is an object on the wire; a scripted non-JSON string goes through as a string. */

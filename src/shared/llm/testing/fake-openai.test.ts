@@ -204,6 +204,22 @@ describe('fake OpenAI: wire protocol', () => {
     expect(error.responseHeaders?.['retry-after-ms']).toBe('1500');
   });
 
+  it('an in-stream error before any output: openai.chat turns it into a retryable APICallError', async () => {
+    fake.enqueue({ streamErrorAfterChunks: 0, errorType: 'rate_limit_exceeded', message: 'Slow down.' });
+    const openai = createOpenAI({ baseURL: fake.url, apiKey: fake.apiKey });
+    const errors: unknown[] = [];
+    const result = streamText({
+      model: openai.chat('gpt-4o-mini'),
+      prompt: 'hi',
+      maxRetries: 0,
+      onError: ({ error }) => void errors.push(error),
+    });
+    await result.consumeStream();
+    expect(errors).toHaveLength(1);
+    expect(APICallError.isInstance(errors[0])).toBe(true);
+    expect(errors[0]).toMatchObject({ statusCode: 429, isRetryable: true, message: 'Slow down.' });
+  });
+
   it('embeddings: texts sharing words are closer', async () => {
     const openai = createOpenAI({ baseURL: fake.url, apiKey: fake.apiKey });
     const { embeddings } = await embedMany({

@@ -95,6 +95,19 @@ function errorBody(status: number, message: string | undefined, type: string | u
   };
 }
 
+/** The error event OpenAI sends inside a stream that fails after it started. */
+function streamError(type: string | undefined, message: string | undefined) {
+  const t = type ?? 'server_error';
+  return {
+    error: {
+      message: message ?? 'The server had an error while processing your request. Sorry about that!',
+      type: t,
+      param: null,
+      code: t,
+    },
+  };
+}
+
 /** As OpenAI shows a wrong key: the first 3 and last 4 characters. */
 function mask(key: string): string {
   return key.length <= 8
@@ -254,7 +267,9 @@ function chatCompletions(ctx: RouteContext): RouteReply {
     frames.push({ data: `${head}[],"usage":${JSON.stringify(chatUsage(a))}}` });
   }
   frames.push({ data: '[DONE]' });
-  return { frames };
+  const b = ctx.behaviour;
+  if (b.streamErrorAfterChunks === undefined) return { frames };
+  return { frames, errorFrame: { data: JSON.stringify(streamError(b.errorType, b.message)) } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,7 +430,20 @@ function responses(ctx: RouteContext): RouteReply {
   event(incomplete ? 'response.incomplete' : 'response.completed', {
     response: response(finalStatus, output, true),
   });
-  return { frames };
+  const b = ctx.behaviour;
+  if (b.streamErrorAfterChunks === undefined) return { frames };
+  const { error } = streamError(b.errorType, b.message);
+  const errorFrame = {
+    event: 'error',
+    data: JSON.stringify({
+      type: 'error',
+      sequence_number: n,
+      code: error.code,
+      message: error.message,
+      param: null,
+    }),
+  };
+  return { frames, errorFrame };
 }
 
 // ---------------------------------------------------------------------------------------------

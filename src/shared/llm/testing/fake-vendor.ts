@@ -63,6 +63,11 @@ export interface Behaviour {
   cutAfterChunks?: number;
   /** Stream: send the preamble and `n` content chunks, then go silent (socket left open). */
   stallAfterChunks?: number;
+  /**
+   * Stream: send the preamble and `n` content chunks, then the vendor's in-stream error event
+   * (`errorType` / `message`; default OpenAI `server_error`, Anthropic `overloaded_error`) and end.
+   */
+  streamErrorAfterChunks?: number;
 }
 
 /** One request the fake received. */
@@ -171,7 +176,8 @@ export interface Frame {
   content?: boolean;
 }
 
-export type RouteReply = { json: unknown } | { frames: Frame[] };
+/** A JSON body, or stream frames (with the vendor's in-stream error event, for `streamErrorAfterChunks`). */
+export type RouteReply = { json: unknown } | { frames: Frame[]; errorFrame?: Frame };
 
 export interface RouteContext {
   path: string;
@@ -498,7 +504,13 @@ export async function startFakeVendor(
       res.write(chunk, done);
     });
 
-  const stream = async (res: ServerResponse, ex: Exchange, frames: Frame[], b: Behaviour) => {
+  const stream = async (
+    res: ServerResponse,
+    ex: Exchange,
+    frames: Frame[],
+    b: Behaviour,
+    errorFrame?: Frame,
+  ) => {
     ex.rec.status = 200;
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -511,10 +523,17 @@ export async function startFakeVendor(
       b.cutAfterChunks !== undefined ||
       b.stallAfterChunks !== undefined;
     let all = frames;
+    if (b.streamErrorAfterChunks !== undefined && errorFrame) {
+      // Keep the preamble and n content chunks (all of them when there are fewer), then the error.
+      const contentAt = all.flatMap((f, i) => (f.content ? [i] : []));
+      const last = contentAt.at(-1);
+      const at = contentAt[b.streamErrorAfterChunks] ?? (last === undefined ? all.length : last + 1);
+      all = [...all.slice(0, at), errorFrame];
+    }
     if (b.malformed) {
-      const first = frames.findIndex((f) => f.content);
-      const at = first < 0 ? frames.length : first;
-      all = [...frames.slice(0, at), MALFORMED_FRAME, ...frames.slice(at)];
+      const first = all.findIndex((f) => f.content);
+      const at = first < 0 ? all.length : first;
+      all = [...all.slice(0, at), MALFORMED_FRAME, ...all.slice(at)];
     }
     if (!slow) {
       // The common path: one write.
@@ -592,7 +611,7 @@ export async function startFakeVendor(
       seq: ex.rec.seq,
       options: settings,
     });
-    if ('frames' in reply) return stream(res, ex, reply.frames, b);
+    if ('frames' in reply) return stream(res, ex, reply.frames, b, reply.errorFrame);
 
     const payload = JSON.stringify(reply.json);
     if (b.firstTokenDelayMs !== undefined || b.malformed) {

@@ -223,6 +223,29 @@ describe.each(names)('%s faults', (name) => {
     expect(fake.requests[0]?.outcome).toBe('cut');
   });
 
+  it('in-stream error event: an error part holding a plain object (not an Error), finish reason error, no usage', async () => {
+    const { fake, model } = client(name);
+    fake.enqueue({ streamErrorAfterChunks: 2 });
+    const errors: unknown[] = [];
+    const result = streamText({
+      model,
+      prompt: 'one two three',
+      maxRetries: 0,
+      onError: ({ error }) => void errors.push(error),
+    });
+    const { parts, thrown, deltas } = await drain(result);
+    expect(thrown).toBeUndefined();
+    expect(deltas).toEqual(['echo: ', 'one ']);
+    const error = (parts.find((p) => p.type === 'error') as { error: unknown } | undefined)?.error;
+    expect(error).not.toBeInstanceOf(Error);
+    expect(error).toMatchObject({
+      message: name === 'anthropic' ? 'Overloaded' : expect.stringMatching(/server had an error/),
+    });
+    expect(errors).toEqual([error]);
+    expect(await result.finishReason).toBe('error');
+    expect((await result.usage).outputTokens).toBeUndefined();
+  });
+
   it('stalled stream: timeout.chunkMs ends it with an abort part after the first chunks', async () => {
     const { fake, model } = client(name);
     fake.enqueue({ stallAfterChunks: 2 });

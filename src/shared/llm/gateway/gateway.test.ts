@@ -299,6 +299,23 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
     expect(lines.some((l) => l.msg === 'LLM stream cut')).toBe(true);
   });
 
+  it('lets a slow but steady stream run past the timeout, and ends one that goes silent', async () => {
+    const collect = async (events: AsyncIterable<LlmStreamEvent>) => {
+      const out: LlmStreamEvent[] = [];
+      for await (const event of events) out.push(event);
+      return out;
+    };
+    openai.enqueue({ reply: 'a b c d e f g h', chunkDelayMs: 80 });
+    const steady = await collect(llm.gateway.stream(call({ timeoutMs: 300 })));
+    expect(steady.at(-1)?.type).toBe('finish');
+    openai.enqueue({ reply: 'a b c d e f g h', stallAfterChunks: 2 });
+    const silent = await collect(llm.gateway.stream(call({ timeoutMs: 300 })));
+    const last = silent.at(-1);
+    expect(last?.type).toBe('error');
+    expect(last?.type === 'error' && last.message).toMatch(/timeout/);
+    await openai.waitForIdle();
+  });
+
   it('holds budgets exactly under concurrent calls and refuses with 402 naming the limit', async () => {
     const userId = '11111111-2222-4333-8444-555555555555';
     const prompt = 'Budgeted question';

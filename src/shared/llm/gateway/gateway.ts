@@ -153,14 +153,32 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
     };
   }
 
+  /**
+   * One attempt's abort signal: the caller's, or a timer. For streams the timer measures silence
+   * (`touch()` restarts it on every chunk), so a long answer that keeps coming is never cut.
+   */
   function attemptSignal(request: LlmRequest) {
-    const timeout = AbortSignal.timeout(request.timeoutMs ?? defaultTimeoutMs);
-    const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout;
+    const controller = new AbortController();
+    const limitMs = request.timeoutMs ?? defaultTimeoutMs;
+    let timedOut = false;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort(new AttemptTimeoutError('the provider did not answer in time'));
+      }, limitMs);
+      timer.unref?.();
+    };
+    arm();
+    const signal = request.signal ? AbortSignal.any([request.signal, controller.signal]) : controller.signal;
     return {
       signal,
+      touch: arm,
+      done: () => clearTimeout(timer),
       /** The SDK reports our timeout as an abort; tell the two apart. */
       explain(error: unknown): unknown {
-        return timeout.aborted && !request.signal?.aborted
+        return timedOut && !request.signal?.aborted
           ? new AttemptTimeoutError('the provider did not answer in time')
           : error;
       },
@@ -227,9 +245,9 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
           for (let retry = 0; ; retry++) {
             attempt += 1;
             const started = performance.now();
-            const { signal, explain } = attemptSignal(request);
+            const { signal, explain, done } = attemptSignal(request);
             try {
-              const result = await generateText(callSettings(request, candidate, signal));
+              const result = await generateText(callSettings(request, candidate, signal)).finally(done);
               const { usage, source } = usageOf(result.usage, promptOf(request), result.text);
               spent += recordAttempt(request, requestId, attempt, candidate, {
                 operation: 'generate',
@@ -322,7 +340,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
         for (let retry = 0; ; retry++) {
           attempt += 1;
           const started = performance.now();
-          const { signal, explain } = attemptSignal(request);
+          const { signal, explain, touch, done } = attemptSignal(request);
           let text = '';
           let firstTokenMs: number | null = null;
           let failure: unknown;
@@ -330,6 +348,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
           const result = streamText({ ...callSettings(request, candidate, signal), onError: () => {} });
           try {
             for await (const part of result.fullStream) {
+              touch();
               if (part.type === 'text-delta') {
                 if (firstTokenMs === null) {
                   firstTokenMs = performance.now() - started;
@@ -346,12 +365,18 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
               } else if (part.type === 'error') {
                 failure = part.error;
                 break;
+              } else if (part.type === 'abort') {
+                // Our timer or the caller's signal; explain() tells which.
+                failure = Object.assign(new Error('aborted'), { name: 'AbortError' });
+                break;
               } else if (part.type === 'finish') {
                 finalUsage = part.totalUsage;
               }
             }
           } catch (error) {
             failure = error;
+          } finally {
+            done();
           }
           if (failure === undefined) {
             const { usage, source } = usageOf(finalUsage, promptOf(request), text);

@@ -6,6 +6,7 @@ export {
   type ModuleContext,
   ModuleGraphError,
   orderModules,
+  servicesPerContext,
   type UserEraser,
   userErasersOf,
 } from './module.js';

@@ -133,3 +133,28 @@ export function orderModules(modules: readonly KeelModule[]): KeelModule[] {
   for (const m of modules) visit(m, []);
   return ordered;
 }
+
+/**
+ * A module's services, built once per database and key set: a module's access check, routes
+ * and jobs are built from separate calls with separate contexts, but must share one set of
+ * services (their caches, breakers, queues).
+ */
+export function servicesPerContext<T, A extends unknown[] = []>(
+  build: (ctx: ModuleContext, ...args: A) => T,
+): (ctx: ModuleContext, ...args: A) => T {
+  const built = new WeakMap<Database, WeakMap<Secrets, T>>();
+  // `args` (options such as a test clock) are used by the first call only.
+  return (ctx, ...args) => {
+    let bySecrets = built.get(ctx.db);
+    if (!bySecrets) {
+      bySecrets = new WeakMap();
+      built.set(ctx.db, bySecrets);
+    }
+    let services = bySecrets.get(ctx.secrets);
+    if (services === undefined) {
+      services = build(ctx, ...args);
+      bySecrets.set(ctx.secrets, services);
+    }
+    return services;
+  };
+}

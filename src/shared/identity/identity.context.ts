@@ -1,6 +1,4 @@
-import type { Secrets } from '../../kernel/crypto/index.js';
-import type { Database } from '../../kernel/db/index.js';
-import type { ModuleContext } from '../../kernel/module/index.js';
+import { type ModuleContext, servicesPerContext } from '../../kernel/module/index.js';
 import { createRbac, type Rbac } from './access/rbac.js';
 import { type ApiKeysService, createApiKeysService } from './api-keys/api-keys.service.js';
 import { type AuditService, createAuditService } from './audit/audit.service.js';
@@ -29,18 +27,7 @@ export interface IdentityServices {
   deletion: DeletionService;
 }
 
-// The access check and the routes are built from separate calls (kernel `access` and `routes`),
-// but must share one set of services (and their caches): memoized per database and key set.
-const built = new WeakMap<Database, WeakMap<Secrets, IdentityServices>>();
-
-export function identityServices(ctx: ModuleContext): IdentityServices {
-  let bySecrets = built.get(ctx.db);
-  if (!bySecrets) {
-    bySecrets = new WeakMap();
-    built.set(ctx.db, bySecrets);
-  }
-  const existing = bySecrets.get(ctx.secrets);
-  if (existing) return existing;
+export const identityServices = servicesPerContext((ctx): IdentityServices => {
   const { db, secrets } = ctx;
   const tokens = createAccessTokens(secrets.ring);
   const sessions = createSessionsService({ db, secrets, tokens });
@@ -64,6 +51,5 @@ export function identityServices(ctx: ModuleContext): IdentityServices {
       graceDays: ctx.config.deletionGraceDays,
     }),
   };
-  bySecrets.set(ctx.secrets, services);
   return services;
-}
+});

@@ -1,7 +1,5 @@
 import { generateText } from 'ai';
-import type { Secrets } from '../../kernel/crypto/index.js';
-import type { Database } from '../../kernel/db/index.js';
-import type { ModuleContext } from '../../kernel/module/index.js';
+import { type ModuleContext, servicesPerContext } from '../../kernel/module/index.js';
 import { offlineEmbeddingModel } from './embeddings/offline/index.js';
 import { type Breakers, createBreakers } from './gateway/breaker.js';
 import { createModelClients, type ModelClients } from './gateway/clients.js';
@@ -33,16 +31,7 @@ export type LlmOptions = Pick<GatewayDeps, 'maxRetries' | 'backoffMs' | 'maxBack
   breaker?: Parameters<typeof createBreakers>[0];
 };
 
-const built = new WeakMap<Database, WeakMap<Secrets, LlmServices>>();
-
-export function llmServices(ctx: ModuleContext, options: LlmOptions = {}): LlmServices {
-  let bySecrets = built.get(ctx.db);
-  if (!bySecrets) {
-    bySecrets = new WeakMap();
-    built.set(ctx.db, bySecrets);
-  }
-  const existing = bySecrets.get(ctx.secrets);
-  if (existing) return existing;
+export const llmServices = servicesPerContext((ctx: ModuleContext, options: LlmOptions = {}): LlmServices => {
   const { db, secrets, log } = ctx;
   const cache = createRegistryCache({ db, secrets });
   const offline = createKeelOffline();
@@ -75,6 +64,5 @@ export function llmServices(ctx: ModuleContext, options: LlmOptions = {}): LlmSe
       });
     },
   };
-  bySecrets.set(ctx.secrets, services);
   return services;
-}
+});

@@ -17,6 +17,12 @@ import { type FakeOpenAI, startFakeOpenAI } from '../testing/fake-openai.js';
 import type { FakeVendor } from '../testing/fake-vendor.js';
 import type { LlmRequest, LlmStreamEvent } from './gateway.js';
 
+const collect = async (events: AsyncIterable<LlmStreamEvent>) => {
+  const out: LlmStreamEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+};
+
 const offlineProviderId = '00000000-0000-4000-8000-00000000f001';
 
 describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
@@ -253,11 +259,6 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
   });
 
   it('streams, falls over before the first token, and ends a stream cut mid-way with the tokens seen', async () => {
-    const collect = async (events: AsyncIterable<LlmStreamEvent>) => {
-      const out: LlmStreamEvent[] = [];
-      for await (const event of events) out.push(event);
-      return out;
-    };
     openai.enqueue({ reply: 'one two three four five' });
     const ok = await collect(llm.gateway.stream(call()));
     expect(ok[0]).toMatchObject({ type: 'start', provider: 'openai-main' });
@@ -300,11 +301,6 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
   });
 
   it('lets a slow but steady stream run past the timeout, and ends one that goes silent', async () => {
-    const collect = async (events: AsyncIterable<LlmStreamEvent>) => {
-      const out: LlmStreamEvent[] = [];
-      for await (const event of events) out.push(event);
-      return out;
-    };
     openai.enqueue({ reply: 'a b c d e f g h', chunkDelayMs: 80 });
     const steady = await collect(llm.gateway.stream(call({ timeoutMs: 300 })));
     expect(steady.at(-1)?.type).toBe('finish');

@@ -1,5 +1,6 @@
 import { generateText } from 'ai';
 import { type ModuleContext, servicesPerContext } from '../../kernel/module/index.js';
+import { createSemanticCache, type SemanticCache } from './cache/index.js';
 import { offlineEmbeddingModel } from './embeddings/offline/index.js';
 import { type Breakers, createBreakers } from './gateway/breaker.js';
 import { createModelClients, type ModelClients } from './gateway/clients.js';
@@ -20,6 +21,8 @@ export interface LlmServices {
   clients: ModelClients;
   breakers: Breakers;
   meter: Meter;
+  /** Seed 001 P-6: answers reused for close-enough prompts, per feature and tenant. */
+  semanticCache: SemanticCache;
   /** Embeddings in seed 001 §8's spaces, cached by content hash. */
   embed: (request: EmbedRequest) => Promise<EmbedResult>;
   /** A one-token call through one key, for the admin's "test this key" button. */
@@ -42,6 +45,8 @@ export const llmServices = servicesPerContext((ctx: ModuleContext, options: LlmO
   const breakers = createBreakers(options.breaker);
   const meter = createMeter({ db, log });
   const { breaker: _breaker, ...gatewayOptions } = options;
+  const embed = createEmbedder({ db, log, registry: cache, clients, breakers, meter, now: options.now });
+  const semanticCache = createSemanticCache({ db, log });
   const services: LlmServices = {
     ctx,
     cache,
@@ -49,8 +54,23 @@ export const llmServices = servicesPerContext((ctx: ModuleContext, options: LlmO
     breakers,
     meter,
     registry: createRegistryService({ db, secrets, cache }),
-    gateway: createLlmGateway({ log, registry: cache, clients, breakers, meter, ...gatewayOptions }),
-    embed: createEmbedder({ db, log, registry: cache, clients, breakers, meter, now: options.now }),
+    semanticCache,
+    gateway: createLlmGateway({
+      log,
+      registry: cache,
+      clients,
+      breakers,
+      meter,
+      ...gatewayOptions,
+      semantic: {
+        cache: semanticCache,
+        async embed(text, caller) {
+          const result = await embed({ texts: [text], space: 'text', caller });
+          return { vector: result.vectors[0] as Float32Array, model: result.model };
+        },
+      },
+    }),
+    embed,
     async testKey(key, model) {
       const snapshot = await cache.snapshot();
       const provider = snapshot.providers.get(key.providerId);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { ActionDefinition } from '../../kernel/http/index.js';
 import type { KeelModule } from '../../kernel/module/index.js';
 import { projectRoot } from '../../kernel/paths.js';
+import { cacheSweepJob, cacheSweepSchedule, eraseSemanticCacheTenant } from './cache/index.js';
 import { usageRollupJob, usageRollupSchedule } from './jobs/usage-rollup.job.js';
 import { type LlmOptions, llmServices } from './llm.context.js';
 import { llmRoutes } from './llm.routes.js';
@@ -25,8 +26,8 @@ export function createLlmModule(options: LlmOptions = {}): KeelModule {
     migrations: join(projectRoot, 'src', 'shared', 'llm', 'migrations'),
     actions: llmActions,
     routes: { prefix: '/llm', plugin: (ctx) => llmRoutes(llmServices(ctx, options)) },
-    jobs: (ctx) => [usageRollupJob(ctx.db, ctx.log)],
-    schedules: [usageRollupSchedule],
+    jobs: (ctx) => [usageRollupJob(ctx.db, ctx.log), cacheSweepJob(llmServices(ctx, options).semanticCache)],
+    schedules: [usageRollupSchedule, cacheSweepSchedule],
     // The request log keeps the fact and the cost, not who: the ids and any stored text go.
     eraseUser: async (tx, userId) => {
       const requests = await tx.query(
@@ -37,7 +38,8 @@ export function createLlmModule(options: LlmOptions = {}): KeelModule {
         `delete from llm.budgets where subject_kind = 'user' and subject_id = $1 returning subject_id`,
         [userId],
       );
-      return { requests: requests.length, budgets: budgets.length };
+      const cached = await eraseSemanticCacheTenant(tx, `user:${userId}`);
+      return { requests: requests.length, budgets: budgets.length, semantic_cache: cached };
     },
     encryptedColumns: [
       { schema: 'llm', table: 'api_keys', column: 'key_encrypted', idColumn: 'id', aad: (id) => id },

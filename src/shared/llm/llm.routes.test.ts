@@ -154,7 +154,12 @@ describe.each(testDatabases)('LLM routes ($kind)', (target) => {
     for (let i = 0; i < 5; i++) expect((await draft()).statusCode).toBe(200);
     const refused = await draft();
     expect(refused.statusCode).toBe(429);
-    expect(refused.json()).toMatchObject({ code: 'rate_limited', feature: 'commits', limit: 5, period: 'day' });
+    expect(refused.json()).toMatchObject({
+      code: 'rate_limited',
+      feature: 'commits',
+      limit: 5,
+      period: 'day',
+    });
   });
 
   it('refuses non-admins, bad input and unknown ids with problems naming the field', async () => {

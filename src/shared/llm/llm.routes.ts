@@ -28,6 +28,12 @@ const callBody = z
     max_output_tokens: z.number().int().min(1).max(100_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     timeout_ms: z.number().int().min(100).max(600_000).optional(),
+    cache: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Reuse the answer to a close-enough earlier prompt of this feature and tenant (semantic cache)',
+      ),
   })
   .strict()
   .refine((body) => (body.prompt === undefined) !== (body.messages === undefined), {
@@ -67,6 +73,7 @@ export function llmRoutes(services: LlmServices): FastifyPluginAsyncZod {
               provider: z.string(),
               model: z.string(),
               offline: z.boolean().describe("True when Keel's offline provider answered (no neural model)"),
+              cached: z.boolean().describe('True when the answer came from the semantic cache'),
               usage: usageSchema,
               cost_usd: z.number(),
               attempts: z.number().int(),
@@ -82,6 +89,7 @@ export function llmRoutes(services: LlmServices): FastifyPluginAsyncZod {
           provider: result.provider,
           model: result.model,
           offline: result.offline,
+          cached: result.cached,
           usage: usageDto(result.usage),
           cost_usd: result.costUsd,
           attempts: result.attempts,
@@ -201,6 +209,7 @@ async function callOf(request: FastifyRequest, body: z.infer<typeof callBody>): 
     maxOutputTokens: body.max_output_tokens,
     temperature: body.temperature,
     timeoutMs: body.timeout_ms,
+    cache: body.cache ? {} : undefined,
   };
 }
 

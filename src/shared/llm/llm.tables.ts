@@ -196,6 +196,10 @@ export const requests = llmSchema.table(
     firstTokenMs: integer('first_token_ms'),
     costUsd: usd('cost_usd').notNull().default('0'),
     cacheHit: boolean('cache_hit').notNull().default(false),
+    /** On a semantic-cache hit: what the cached answer cost when it was made (the saving). */
+    savedUsd: usd('saved_usd').notNull().default('0'),
+    /** The A/B experiment of the routing rule that chose the model, if any. */
+    experiment: varchar('experiment', { length: 100 }),
     /** sha256 of the prompt; the text only when the org allows storing it. */
     promptHash: varchar('prompt_hash', { length: 64 }),
     promptText: text('prompt_text'),

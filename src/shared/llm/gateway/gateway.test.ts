@@ -429,6 +429,35 @@ describe.each(testDatabases)('LLM gateway ($kind)', (target) => {
     expect(lines.some((l) => String(l.msg).startsWith('LLM cost alert'))).toBe(true);
   });
 
+  it('reuses an answer for the same tenant and feature (semantic cache), never across tenants', async () => {
+    const orgA = '44444444-5555-4666-8777-888888888888';
+    const orgB = '55555555-6666-4777-8888-999999999999';
+    const ask = (orgId: string, prompt: string) =>
+      llm.gateway.generate(call({ prompt, cache: {}, caller: { userId: null, orgId, planKey: 'free' } }));
+    openai.setDefault({ reply: 'Visit Gyeongju in spring.', usage: { input: 50, output: 20 } });
+    const first = await ask(orgA, 'Where should I travel in Korea in April?');
+    expect(first.cached).toBe(false);
+    const again = await ask(orgA, 'Where should I travel in Korea in April?');
+    const otherTenant = await ask(orgB, 'Where should I travel in Korea in April?');
+    expect(otherTenant.cached).toBe(false);
+    if (!(await llm.semanticCache.available())) {
+      // A server without pgvector: the cache is off and every call reaches the model.
+      expect(again.cached).toBe(false);
+      return;
+    }
+    expect(again).toMatchObject({ cached: true, text: 'Visit Gyeongju in spring.', costUsd: 0, attempts: 0 });
+    const [row] = await rows(again.requestId);
+    expect(row?.status).toBe('ok');
+    const [hit] = await db.query<{ cache_hit: boolean; saved: number }>(
+      'select cache_hit, saved_usd::float8 as saved from llm.requests where request_id = $1',
+      [again.requestId],
+    );
+    expect(hit).toEqual({ cache_hit: true, saved: first.costUsd });
+    const unrelated = await ask(orgA, 'How do I rotate the encryption keys?');
+    expect(unrelated.cached).toBe(false);
+    expect(lines.some((l) => l.msg === 'semantic cache hit')).toBe(true);
+  });
+
   it('never writes a provider key into a log line', () => {
     const text = JSON.stringify(lines);
     for (const key of ['sk-openai-primary-1111', 'sk-openai-second-2222', 'sk-ant-backup-3333'])

@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { SharedV3ProviderOptions } from '@ai-sdk/provider';
 import { generateText, type ModelMessage, Output, streamText, type ToolSet } from 'ai';
 import type { z } from 'zod';
 import { KeelError } from '../../../kernel/errors/index.js';
 import type { Log } from '../../../kernel/log/index.js';
 import { currentTrace } from '../../../kernel/trace/index.js';
+import { cacheTenantOf, cacheThresholdFor, type SemanticCache } from '../cache/index.js';
 import { costOf, type Meter, monthOf, type Reservation, type TokenUsage } from '../metering/meter.js';
 import { countTokens } from '../offline/tokens.js';
 import type { RegistryCache } from '../registry/registry.cache.js';
@@ -43,6 +44,11 @@ export interface LlmRequest {
    * anything else; it throws 429 naming the limit when the plan allows no more.
    */
   quota?: () => Promise<unknown>;
+  /**
+   * Semantic cache (seed 001 P-6): reuse the answer to a close-enough earlier prompt of the same
+   * feature and tenant (org, else user). Only for text answers (no tools, no schema).
+   */
+  cache?: { ttlSeconds?: number };
 }
 
 export interface LlmResult {
@@ -56,6 +62,8 @@ export interface LlmResult {
   model: string;
   /** True when Keel's offline provider answered (no neural model). */
   offline: boolean;
+  /** True when the answer came from the semantic cache (the model was skipped). */
+  cached: boolean;
   costUsd: number;
   /** Attempts made, failed ones included. */
   attempts: number;
@@ -86,7 +94,16 @@ export interface GatewayDeps {
   maxBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
   now?: () => Date;
+  /** The semantic cache and the text embedder it compares prompts with. */
+  semantic?: SemanticDeps;
 }
+
+export interface SemanticDeps {
+  cache: SemanticCache;
+  embed(text: string, caller: LlmCaller): Promise<{ vector: Float32Array; model: string }>;
+}
+
+const defaultCacheTtlSeconds = 7 * 86_400;
 
 const defaultTimeoutMs = 60_000;
 /** The most a call may write when the caller sets no limit (for budget holds). */
@@ -229,6 +246,130 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
   return {
     async generate(request) {
       await request.quota?.();
+      const scope = semanticScope(request);
+      const looked = scope ? await cacheLookup(request, scope) : null;
+      if (looked?.hit) return looked.hit;
+      const result = await generateUncached(request);
+      // The offline provider's answers cost nothing and are made fresh: not worth a cache entry.
+      if (scope && looked && !result.offline) await cacheStore(request, scope, looked.embedding, result);
+      return result;
+    },
+
+    stream(request) {
+      return streamCall(request);
+    },
+  };
+
+  type PromptEmbedding = { vector: Float32Array; model: string };
+
+  /** Where a call may use the semantic cache: its tenant and the prompt's embedding, else null. */
+  function semanticScope(request: LlmRequest): { tenant: string; prompt: string } | null {
+    if (!deps.semantic || !request.cache || request.tools || request.schema) return null;
+    const tenant = cacheTenantOf(request.caller);
+    return tenant ? { tenant, prompt: promptOf(request) } : null;
+  }
+
+  async function cacheLookup(
+    request: LlmRequest,
+    scope: { tenant: string; prompt: string },
+  ): Promise<{ hit: LlmResult | null; embedding: PromptEmbedding } | null> {
+    const semantic = deps.semantic as SemanticDeps;
+    if (!(await semantic.cache.available())) return null;
+    const started = performance.now();
+    const embedding = await semantic.embed(scope.prompt, request.caller);
+    const { vector, model: embeddingModel } = embedding;
+    const hit = await semantic.cache.lookup({
+      feature: request.feature,
+      tenant: scope.tenant,
+      embeddingModel,
+      embedding: vector,
+      threshold: cacheThresholdFor(request.caller.planKey),
+    });
+    if (!hit) return { hit: null, embedding };
+    const requestId = randomUUID();
+    const usage = {
+      inputTokens: hit.meta.usage.inputTokens,
+      outputTokens: hit.meta.usage.outputTokens,
+      cachedInputTokens: 0,
+    };
+    meter.record({
+      requestId,
+      attempt: 1,
+      traceUuid: currentTrace()?.traceUuid ?? null,
+      userId: request.caller.userId,
+      orgId: request.caller.orgId,
+      feature: request.feature,
+      operation: 'generate',
+      provider: hit.meta.provider,
+      model: hit.meta.model,
+      keyId: null,
+      status: 'ok',
+      error: null,
+      usage,
+      tokenSource: 'provider',
+      durationMs: performance.now() - started,
+      firstTokenMs: null,
+      costUsd: 0,
+      cacheHit: true,
+      savedUsd: hit.meta.costUsd,
+      prompt: scope.prompt,
+      response: hit.response,
+      storeText: await meter.storesPrompts(request.caller),
+    });
+    log.info(
+      {
+        requestId,
+        feature: request.feature,
+        similarity: hit.similarity,
+        savedUsd: hit.meta.costUsd,
+        tokens: usage,
+      },
+      'semantic cache hit',
+    );
+    return {
+      embedding,
+      hit: {
+        requestId,
+        text: hit.response,
+        object: undefined,
+        toolCalls: [],
+        usage,
+        provider: hit.meta.provider,
+        model: hit.meta.model,
+        offline: false,
+        cached: true,
+        costUsd: 0,
+        attempts: 0,
+      },
+    };
+  }
+
+  async function cacheStore(
+    request: LlmRequest,
+    scope: { tenant: string; prompt: string },
+    embedding: PromptEmbedding,
+    result: LlmResult,
+  ) {
+    const semantic = deps.semantic as SemanticDeps;
+    await semantic.cache.store({
+      feature: request.feature,
+      tenant: scope.tenant,
+      embeddingModel: embedding.model,
+      embedding: embedding.vector,
+      promptHash: createHash('sha256').update(scope.prompt).digest('hex'),
+      response: result.text,
+      meta: {
+        provider: result.provider,
+        model: result.model,
+        usage: { inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens },
+        costUsd: result.costUsd,
+      },
+      ttlSeconds: request.cache?.ttlSeconds ?? defaultCacheTtlSeconds,
+    });
+  }
+
+  async function generateUncached(request: LlmRequest): Promise<LlmResult> {
+    {
       const requestId = randomUUID();
       const candidates = await plan(
         request,
@@ -270,6 +411,7 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
                 provider: candidate.provider.name,
                 model: candidate.model.name,
                 offline: candidate.provider.kind === 'offline',
+                cached: false,
                 costUsd: spent,
                 attempts: attempt,
               };
@@ -319,12 +461,8 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
             log.error({ err: error, requestId }, 'LLM budget hold could not be settled'),
           );
       }
-    },
-
-    stream(request) {
-      return streamCall(request);
-    },
-  };
+    }
+  }
 
   async function* streamCall(request: LlmRequest): AsyncGenerator<LlmStreamEvent> {
     await request.quota?.();

@@ -31,6 +31,10 @@ export interface AttemptRecord {
   firstTokenMs: number | null;
   costUsd: number;
   cacheHit: boolean;
+  /** On a cache hit: the cost the cached answer had (what the hit saved). */
+  savedUsd?: number;
+  /** The routing rule's A/B experiment. */
+  experiment?: string | null;
   prompt: string | null;
   response: string | null;
   /** Store the texts (the org allows it) or only the prompt's hash. */
@@ -187,8 +191,10 @@ export function createMeter(deps: { db: Database; log: Log }): Meter {
       await tx.query(
         `insert into llm.requests (request_id, attempt, trace_uuid, user_id, org_id, feature, operation, provider,
            model, key_id, status, error, prompt_tokens, completion_tokens, cached_tokens, token_source,
-           duration_ms, first_token_ms, cost_usd, cache_hit, prompt_hash, prompt_text, response_text)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+           duration_ms, first_token_ms, cost_usd, cache_hit, prompt_hash, prompt_text, response_text,
+           saved_usd, experiment)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23,
+           $24, $25)`,
         [
           a.requestId,
           a.attempt,
@@ -213,6 +219,8 @@ export function createMeter(deps: { db: Database; log: Log }): Meter {
           promptHash,
           a.storeText ? a.prompt : null,
           a.storeText ? a.response : null,
+          a.savedUsd ?? 0,
+          a.experiment ?? null,
         ],
       );
       if (a.keyId && a.costUsd > 0) {

@@ -20,6 +20,7 @@ const rowSchema = z.object({
   prompt_tokens: z.number().int(),
   completion_tokens: z.number().int(),
   cost_usd: z.number(),
+  saved_usd: z.number().describe('What semantic-cache hits saved'),
 });
 
 /** `/llm/usage`: requests, tokens, cost and cache hits by day, model, provider, user, org or feature. */
@@ -67,13 +68,15 @@ export function usageRoutes(services: LlmServices): FastifyPluginAsyncZod {
           prompt_tokens: number;
           completion_tokens: number;
           cost_usd: number;
+          saved_usd: number;
         }>(
           `select ${groups[q.group_by]} as key, count(distinct request_id)::int as requests,
                   count(*) filter (where status = 'error')::int as failed,
                   count(*) filter (where cache_hit)::int as cache_hits,
                   coalesce(sum(prompt_tokens), 0)::int as prompt_tokens,
                   coalesce(sum(completion_tokens), 0)::int as completion_tokens,
-                  coalesce(sum(cost_usd), 0)::float8 as cost_usd
+                  coalesce(sum(cost_usd), 0)::float8 as cost_usd,
+                  coalesce(sum(saved_usd), 0)::float8 as saved_usd
            from llm.requests
            where ($1::timestamptz is null or created_at >= $1) and ($2::timestamptz is null or created_at < $2)
              and ($3::uuid is null or org_id = $3)
@@ -81,7 +84,14 @@ export function usageRoutes(services: LlmServices): FastifyPluginAsyncZod {
           [q.from ?? null, q.to ?? null, orgId],
         );
         const sum = (
-          field: 'requests' | 'failed' | 'cache_hits' | 'prompt_tokens' | 'completion_tokens' | 'cost_usd',
+          field:
+            | 'requests'
+            | 'failed'
+            | 'cache_hits'
+            | 'prompt_tokens'
+            | 'completion_tokens'
+            | 'cost_usd'
+            | 'saved_usd',
         ) => rows.reduce((total, row) => total + row[field], 0);
         const requests = sum('requests');
         return {
@@ -94,6 +104,7 @@ export function usageRoutes(services: LlmServices): FastifyPluginAsyncZod {
             prompt_tokens: sum('prompt_tokens'),
             completion_tokens: sum('completion_tokens'),
             cost_usd: sum('cost_usd'),
+            saved_usd: sum('saved_usd'),
             cache_hit_rate: requests === 0 ? 0 : sum('cache_hits') / requests,
           },
         };

@@ -10,7 +10,8 @@ export interface CacheScope {
 
 export interface NearestRow {
   id: string;
-  response: string;
+  /** Null unless `hit`. */
+  response: string | null;
   response_meta: unknown;
   similarity: number;
   /** True when the row reached the threshold and its `hits` was bumped. */
@@ -46,7 +47,7 @@ const scopeWhere = `tenant = $1 and feature = $2 and embedding_model = $3 and ex
 
 /**
  * Live rows of one scope, counted up to `limit` (a bounded index scan: the lookup only needs to
- * know whether the scope is small enough for an exact search).
+ * know whether the scope is small enough to scan).
  */
 export async function countScope(db: Database, scope: CacheScope, limit: number): Promise<number> {
   const [row] = await db.query<{ n: number }>(
@@ -60,8 +61,9 @@ export async function countScope(db: Database, scope: CacheScope, limit: number)
 
 /**
  * The nearest live row of the scope, and — in the same statement — its `hits` bumped when it is
- * at least `threshold` similar. `best` is where the candidate comes from; both variants read
- * only rows matching {@link scopeWhere}, so no other tenant's row can ever be a candidate.
+ * at least `$5` similar. `best` yields one `(id, distance)`; both variants read only rows
+ * matching {@link scopeWhere}, so no other tenant's row can ever be a candidate. The response
+ * is read for a hit only.
  */
 function nearestSql(best: string): string {
   return `with best as materialized (${best}),
@@ -70,20 +72,24 @@ function nearestSql(best: string): string {
        from best where c.id = best.id and 1 - best.distance >= $5::float8
        returning c.id
      )
-     select best.id, best.response, best.response_meta, 1 - best.distance as similarity,
-            bumped.id is not null as hit
-     from best left join bumped on bumped.id = best.id`;
+     select c.id, case when bumped.id is not null then c.response end as response,
+            c.response_meta, 1 - best.distance as similarity, bumped.id is not null as hit
+     from best
+     join llm.semantic_cache as c on c.id = best.id
+     left join bumped on bumped.id = best.id`;
 }
 
 /**
- * Exact search: every live row of the scope (found through `semantic_cache_scope_idx`) is
- * compared. The MATERIALIZED CTE fixes the plan: the HNSW index cannot serve it.
+ * Scope scan: every live row of the scope (through `semantic_cache_scope_idx`) is ranked by the
+ * Hamming distance of its sign bits, which sit in the row; only the `$6` best are compared by
+ * cosine, so only their TOASTed vectors are read. Near neighbours (cosine ≥ 0.85, i.e. ≤ ~32°)
+ * differ in far fewer signs than unrelated vectors, so they rank among the first few.
  */
-const exactSql = nearestSql(
-  `select id, response, response_meta, distance from (
-     select id, response, response_meta, embedding <=> $4::vector as distance
-     from llm.semantic_cache where ${scopeWhere}
-   ) as scope
+const scopeScanSql = nearestSql(
+  `select id, embedding <=> $4::vector as distance from (
+     select id, embedding from llm.semantic_cache where ${scopeWhere}
+     order by embedding_bits <~> binary_quantize($4::vector) limit $6
+   ) as candidates
    order by distance limit 1`,
 );
 
@@ -92,29 +98,31 @@ const exactSql = nearestSql(
  * tenant's vectors, so the filter runs on what the graph yields: with iterative scans (pgvector
  * ≥ 0.8) the scan goes on until a row of the scope turns up.
  */
-const approximateSql = nearestSql(
-  `select id, response, response_meta, embedding <=> $4::vector as distance
+const hnswSql = nearestSql(
+  `select id, embedding <=> $4::vector as distance
    from llm.semantic_cache where ${scopeWhere}
    order by embedding <=> $4::vector limit 1`,
 );
 
-export async function nearestExact(
+export async function nearestByScan(
   db: Database,
   scope: CacheScope,
   embedding: string,
   threshold: number,
+  candidates: number,
 ): Promise<NearestRow | null> {
-  const [row] = await db.query<NearestRow>(exactSql, [
+  const [row] = await db.query<NearestRow>(scopeScanSql, [
     scope.tenant,
     scope.feature,
     scope.embeddingModel,
     embedding,
     threshold,
+    candidates,
   ]);
   return row ?? null;
 }
 
-export async function nearestApproximate(
+export async function nearestByHnsw(
   db: Database,
   scope: CacheScope,
   embedding: string,
@@ -122,13 +130,13 @@ export async function nearestApproximate(
   options: { iterativeScan: boolean },
 ): Promise<NearestRow | null> {
   return db.transaction(async (tx) => {
-    // Sorting the scope would mean the exact search this path exists to avoid; without it the
-    // only plan left is the HNSW index scan (the planner may not know the scope is large: an
-    // embedded database has no autovacuum, hence no statistics).
+    // Sorting the scope would mean the scan this path exists to avoid; without a sort the only
+    // plan left is the HNSW index scan (the planner may not know the scope is large: embedded
+    // PGlite runs no autovacuum, hence gathers no statistics by itself).
     await tx.exec(
       `set local enable_sort = off;${options.iterativeScan ? ' set local hnsw.iterative_scan = relaxed_order;' : ''}`,
     );
-    const [row] = await tx.query<NearestRow>(approximateSql, [
+    const [row] = await tx.query<NearestRow>(hnswSql, [
       scope.tenant,
       scope.feature,
       scope.embeddingModel,

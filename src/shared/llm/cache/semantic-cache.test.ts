@@ -179,7 +179,7 @@ describe.each(testDatabases)('semantic cache ($kind)', (target) => {
   });
 
   it('keeps tenants apart on the HNSW path too, among many other tenants’ entries', async () => {
-    const hnsw = createSemanticCache({ db, log: memoryLog('warn').log, exactScanLimit: 0 });
+    const hnsw = createSemanticCache({ db, log: memoryLog('warn').log, scopeScanLimit: 0 });
     const crowd = Array.from({ length: 40 }, () => newTenant());
     const variants = [prompt, near, between, below, `${prompt} again`, `${near} today`];
     for (const [i, tenant] of crowd.entries()) {
@@ -198,6 +198,21 @@ describe.each(testDatabases)('semantic cache ($kind)', (target) => {
     expect(row?.tenant).toBe(owner);
 
     expect(await hnsw.lookup(ask(newTenant(), `${prompt} #7`, 0.0001))).toBeNull();
+  });
+
+  it('finds the close entry in a scope larger than the candidates it compares by cosine', async () => {
+    const tenant = newTenant();
+    const scan = createSemanticCache({ db, log: memoryLog('warn').log, candidates: 4 });
+    const words = ['deploy', 'invoice', 'queue', 'report', 'token', 'search', 'upload', 'alert', 'cache'];
+    for (let i = 0; i < 60; i++) {
+      const text = `Explain the ${words[i % 9]} ${words[(i * 7) % 9]} failure seen by team ${i} on the ${words[(i * 5) % 9]} service`;
+      await scan.store(entry(tenant, text));
+    }
+    // Near-misses of the prompt too: they outrank it on sign bits only if the bits lie.
+    for (const text of [below, between]) await scan.store(entry(tenant, text));
+    const target = await scan.store(entry(tenant, prompt));
+    const hit = await scan.lookup(ask(tenant, near));
+    expect(hit?.id).toBe(target);
   });
 
   it('keeps features and embedding models apart', async () => {

@@ -7,8 +7,8 @@ import {
   countScope,
   deleteExpired,
   type NearestRow,
-  nearestApproximate,
-  nearestExact,
+  nearestByHnsw,
+  nearestByScan,
   readStatus,
   upsert,
   vacuumEmbedded,
@@ -92,15 +92,19 @@ export interface SemanticCacheOptions {
   db: Database;
   log: Log;
   /**
-   * Scopes with at most this many live entries are searched exactly (every vector compared);
-   * larger ones through the HNSW index. Measured on PGlite: ~10–20 µs per entry (bench/cache.bench.ts).
+   * Scopes with at most this many live entries are scanned (sign bits of every entry, then the
+   * cosine of the best {@link SemanticCacheOptions.candidates}); larger ones are searched
+   * through the HNSW index. Default 2 000 (see README.md for the measurements).
    */
-  exactScanLimit?: number;
+  scopeScanLimit?: number;
+  /** Entries of a scanned scope compared by cosine after the sign-bit ranking; default 32. */
+  candidates?: number;
   /** Rows per DELETE in {@link SemanticCache.sweep}. */
   sweepBatch?: number;
 }
 
-const defaultExactScanLimit = 1_000;
+const defaultScopeScanLimit = 2_000;
+const defaultCandidates = 32;
 const defaultSweepBatch = 5_000;
 const tenantPattern = /^(org|user):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -121,7 +125,8 @@ export function cacheTenantOf(caller: { orgId: string | null; userId: string | n
 
 export function createSemanticCache(options: SemanticCacheOptions): SemanticCache {
   const { db, log } = options;
-  const exactScanLimit = options.exactScanLimit ?? defaultExactScanLimit;
+  const scopeScanLimit = options.scopeScanLimit ?? defaultScopeScanLimit;
+  const candidates = options.candidates ?? defaultCandidates;
   const sweepBatch = options.sweepBatch ?? defaultSweepBatch;
   let status: Promise<CacheStatus | null> | undefined;
 
@@ -162,13 +167,13 @@ export function createSemanticCache(options: SemanticCacheOptions): SemanticCach
       const found = await state();
       if (!found || vector === null) return null;
       let row: NearestRow | null;
-      let path: 'exact' | 'hnsw';
+      let path: 'scan' | 'hnsw';
       try {
-        const small = (await countScope(db, scope, exactScanLimit + 1)) <= exactScanLimit;
-        path = small ? 'exact' : 'hnsw';
+        const small = (await countScope(db, scope, scopeScanLimit + 1)) <= scopeScanLimit;
+        path = small ? 'scan' : 'hnsw';
         row = small
-          ? await nearestExact(db, scope, vector, request.threshold)
-          : await nearestApproximate(db, scope, vector, request.threshold, {
+          ? await nearestByScan(db, scope, vector, request.threshold, candidates)
+          : await nearestByHnsw(db, scope, vector, request.threshold, {
               iterativeScan: supportsIterativeScan(found.vector),
             });
       } catch (error) {
@@ -205,7 +210,7 @@ export function createSemanticCache(options: SemanticCacheOptions): SemanticCach
         },
         'semantic cache hit: model call skipped',
       );
-      return { id: row.id, response: row.response, meta, similarity };
+      return { id: row.id, response: row.response ?? '', meta, similarity };
     },
 
     async store(entry) {

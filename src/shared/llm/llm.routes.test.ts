@@ -162,6 +162,29 @@ describe.each(testDatabases)('LLM routes ($kind)', (target) => {
     });
   });
 
+  it('embeds texts and code offline, caching each text by its hash', async () => {
+    const user = await h.user();
+    const embed = (space: 'text' | 'code', texts: string[]) =>
+      h.app.inject({ method: 'POST', url: '/llm/embed', headers: user.auth, payload: { space, texts } });
+    const first = await embed('text', ['여행 추천 부탁해요', 'Where to travel in May?']);
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toMatchObject({
+      model: 'keel-offline/hashed-text-1536',
+      dims: 1536,
+      cached: 0,
+      offline: true,
+    });
+    expect(first.json().vectors).toHaveLength(2);
+    expect(first.json().vectors[0]).toHaveLength(1536);
+    const second = await embed('text', ['Where to travel in May?', 'A new sentence']);
+    expect(second.json().cached).toBe(1);
+    expect(second.json().vectors[0]).toEqual(first.json().vectors[1]);
+    const code = await embed('code', [
+      '// path: a.ts\nexport function add(a: number, b: number) { return a + b; }',
+    ]);
+    expect(code.json()).toMatchObject({ model: 'keel-offline/code-paths-512', dims: 512 });
+  });
+
   it('refuses non-admins, bad input and unknown ids with problems naming the field', async () => {
     const user = await h.user();
     const admin = await h.user({ roles: ['admin'] });

@@ -137,6 +137,8 @@ export function createSemanticCache(options: SemanticCacheOptions): SemanticCach
         if (found.table) return found;
         if (found.vector === null) {
           log.info('semantic cache off: pgvector is not installed on this PostgreSQL server');
+        } else if (!versionAtLeast(found.vector, 0, 7)) {
+          log.warn({ pgvector: found.vector }, 'semantic cache off: it needs pgvector 0.7 or later');
         } else {
           log.warn(
             { pgvector: found.vector },
@@ -174,7 +176,7 @@ export function createSemanticCache(options: SemanticCacheOptions): SemanticCach
         row = small
           ? await nearestByScan(db, scope, vector, request.threshold, candidates)
           : await nearestByHnsw(db, scope, vector, request.threshold, {
-              iterativeScan: supportsIterativeScan(found.vector),
+              iterativeScan: versionAtLeast(found.vector, 0, 8),
             });
       } catch (error) {
         log.warn({ err: error, feature: scope.feature }, 'semantic cache lookup failed; treated as a miss');
@@ -194,7 +196,8 @@ export function createSemanticCache(options: SemanticCacheOptions): SemanticCach
       }
       const meta = row.response_meta as CachedResponseMeta;
       const similarity = Number(row.similarity);
-      log.info(
+      // Debug: the gateway logs each hit at info with its request id and what it saved.
+      log.debug(
         {
           feature: scope.feature,
           tenant: scope.tenant,
@@ -298,10 +301,10 @@ export function vectorText(vector: Float32Array): string | null {
   return nonZero ? `[${parts.join(',')}]` : null;
 }
 
-/** Iterative index scans (`hnsw.iterative_scan`) came with pgvector 0.8.0. */
-function supportsIterativeScan(version: string | null): boolean {
-  const [major = 0, minor = 0] = (version ?? '0').split('.').map(Number);
-  return major > 0 || minor >= 8;
+/** `binary_quantize()` came with pgvector 0.7, iterative index scans (`hnsw.iterative_scan`) with 0.8. */
+function versionAtLeast(version: string | null, major: number, minor: number): boolean {
+  const [actualMajor = 0, actualMinor = 0] = (version ?? '0').split(/[.-]/).map(Number);
+  return actualMajor > major || (actualMajor === major && actualMinor >= minor);
 }
 
 function round(x: number): number {

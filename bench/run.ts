@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { ensureBundle } from '../bin/bundle.mjs';
 import { authBench } from './auth.bench.js';
+import { cacheBench } from './cache.bench.js';
 import { embedBench } from './embed.bench.js';
 import { failoverBench } from './failover.bench.js';
 import { httpBench } from './http.bench.js';

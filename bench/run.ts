@@ -16,6 +16,7 @@ const benches: Array<() => Promise<BenchResult>> = [
   authBench,
   llmBench,
   embedBench,
+  cacheBench,
   failoverBench,
 ];
 const only = process.argv.slice(2);

@@ -94,7 +94,7 @@ export interface SemanticCacheOptions {
   /**
    * Scopes with at most this many live entries are scanned (sign bits of every entry, then the
    * cosine of the best {@link SemanticCacheOptions.candidates}); larger ones are searched
-   * through the HNSW index. Default 2 000 (see README.md for the measurements).
+   * through the HNSW index. Default 5 000 (see README.md for the measurements).
    */
   scopeScanLimit?: number;
   /** Entries of a scanned scope compared by cosine after the sign-bit ranking; default 32. */
@@ -103,7 +103,7 @@ export interface SemanticCacheOptions {
   sweepBatch?: number;
 }
 
-const defaultScopeScanLimit = 2_000;
+const defaultScopeScanLimit = 5_000;
 const defaultCandidates = 32;
 const defaultSweepBatch = 5_000;
 const tenantPattern = /^(org|user):[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -276,7 +276,17 @@ export function createLlmGateway(deps: GatewayDeps): LlmGateway {
     const semantic = deps.semantic as SemanticDeps;
     if (!(await semantic.cache.available())) return null;
     const started = performance.now();
-    const embedding = await semantic.embed(scope.prompt, request.caller);
+    let embedding: PromptEmbedding;
+    try {
+      embedding = await semantic.embed(scope.prompt, request.caller);
+    } catch (error) {
+      // The cache is an optimisation: failing to embed the prompt is a miss, not a failed call.
+      log.warn(
+        { err: error, feature: request.feature },
+        'semantic cache skipped: the prompt could not be embedded',
+      );
+      return null;
+    }
     const { vector, model: embeddingModel } = embedding;
     const hit = await semantic.cache.lookup({
       feature: request.feature,

@@ -245,7 +245,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  await app.register(cookie);
+  // Parsed on demand (cookieOf), not by a hook on every request; setting cookies still works.
+  await app.register(cookie, { hook: false });
   if (accessProvider?.plugin) await app.register(skipOverride(accessProvider.plugin));
   for (const module of deps.modules) {
     if (module.appHooks) await app.register(skipOverride(module.appHooks(moduleContext(module))));

@@ -7,4 +7,5 @@ export {
   PUBLIC,
 } from './access.js';
 export { type AppDeps, buildApp, type KeelApp, type RouteAccess } from './app.js';
+export { cookieOf } from './cookies.js';
 export { type Problem, problemContentType, problemType, sendProblem, toKeelError } from './problem.js';

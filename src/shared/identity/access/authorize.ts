@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Database } from '../../../kernel/db/index.js';
 import { KeelError } from '../../../kernel/errors/index.js';
 import type { Authorize } from '../../../kernel/http/index.js';
+import { cookieOf } from '../../../kernel/http/index.js';
 import type { Log } from '../../../kernel/log/index.js';
 import type { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { API_KEY_PREFIX } from '../api-keys/api-keys.service.js';
@@ -139,7 +140,7 @@ function credentialOf(request: FastifyRequest): { kind: 'jwt' | 'api_key'; value
   }
   const apiKey = request.headers['x-api-key'];
   if (typeof apiKey === 'string') return { kind: 'api_key', value: apiKey };
-  const cookie = request.cookies?.[ACCESS_COOKIE];
+  const cookie = cookieOf(request, ACCESS_COOKIE);
   if (cookie) return { kind: 'jwt', value: cookie };
   return null;
 }

@@ -71,12 +71,15 @@ const readOnly = new Set(['GET', 'HEAD', 'OPTIONS']);
  * request that already succeeded.
  */
 export function addAuditHook(app: FastifyInstance, db: SqlConnection, log: Log): void {
-  app.addHook('onResponse', async (request, reply) => {
-    if (!request.principal || readOnly.has(request.method)) return;
-    if (reply.statusCode === 401 || reply.statusCode === 403) return; // already recorded as denied
+  // A callback hook, not an async one: most responses (reads, public routes) need no promise.
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!request.principal || readOnly.has(request.method)) return done();
+    if (reply.statusCode === 401 || reply.statusCode === 403) return done(); // recorded as denied
     const result: AuditResult = reply.statusCode < 400 ? 'succeeded' : 'failed';
-    await recordAction(db, entryOf(request, result, reply.statusCode)).catch((error: unknown) =>
-      log.error({ err: error, action: request.routeOptions.config.action }, 'audit write failed'),
-    );
+    recordAction(db, entryOf(request, result, reply.statusCode))
+      .catch((error: unknown) =>
+        log.error({ err: error, action: request.routeOptions.config.action }, 'audit write failed'),
+      )
+      .finally(() => done());
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KeelError } from '../../../kernel/errors/index.js';
-import { PUBLIC } from '../../../kernel/http/index.js';
+import { cookieOf, PUBLIC } from '../../../kernel/http/index.js';
 import type { IdentityServices } from '../identity.context.js';
 import {
   clearSessionCookies,
@@ -67,7 +67,7 @@ export function authRoutes(services: IdentityServices): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const token = request.body?.refresh_token ?? request.cookies[REFRESH_COOKIE];
+        const token = request.body?.refresh_token ?? cookieOf(request, REFRESH_COOKIE);
         if (!token)
           throw new KeelError(
             'unauthorized',
@@ -90,7 +90,7 @@ export function authRoutes(services: IdentityServices): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const token = request.body?.refresh_token ?? request.cookies[REFRESH_COOKIE];
+        const token = request.body?.refresh_token ?? cookieOf(request, REFRESH_COOKIE);
         if (token) await sessions.logout(token);
         clearSessionCookies(reply, ctx.config);
         return reply.code(204).send(null);

@@ -2,7 +2,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KeelError } from '../../../kernel/errors/index.js';
-import { PUBLIC } from '../../../kernel/http/index.js';
+import { cookieOf, PUBLIC } from '../../../kernel/http/index.js';
 import type { IdentityServices } from '../identity.context.js';
 import { clientOf, sendSignedIn, signedInSchema } from '../sessions/session-cookies.js';
 import type { GoogleConfig } from './google.config.js';
@@ -120,7 +120,7 @@ export function googleAuthRoutes(
       async function finishGoogleSignIn(request, reply) {
         const google = configured();
         const { code, state, error } = request.query;
-        const cookieState = request.cookies[OAUTH_STATE_COOKIE];
+        const cookieState = cookieOf(request, OAUTH_STATE_COOKIE);
         clearStateCookie(reply);
         if (!state || !cookieState || cookieState !== state)
           throw new KeelError('bad_request', stateMismatch);

@@ -37,30 +37,56 @@ export interface RateLimitOptions {
  * it runs after the access check has set `request.principal`. Over the limit: 429 problem+json
  * `rate_limited` with Retry-After.
  */
+/** How long a caller's resolved rule is reused (plan changes apply within this, or at once here). */
+const recentMs = 5_000;
+const recentMax = 10_000;
+
 export async function registerRateLimit(app: FastifyInstance, options: RateLimitOptions): Promise<void> {
   // Before the plugin's own onRoute hook: a route marked `rateLimit: false` gets no hook at all.
   app.addHook('onRoute', (route) => {
     if (isExempt(route.url)) route.config = { ...route.config, rateLimit: false };
   });
-  // max and timeWindow are asked separately; resolve the caller's rule once per request.
+  // max and timeWindow are asked separately; resolve the caller's rule once per request, and
+  // keep it for a few seconds per caller so that most requests resolve it without a promise.
   const pending = new WeakMap<FastifyRequest, Promise<ResolvedRule>>();
   const resolved = new WeakMap<FastifyRequest, ResolvedRule>();
-  const ruleOf = async (request: FastifyRequest) => {
+  const recent = new Map<string, { rule: ResolvedRule; until: number }>();
+  const ruleOf = (request: FastifyRequest): ResolvedRule | Promise<ResolvedRule> => {
+    const known = resolved.get(request);
+    if (known) return known;
+    const key = rateLimitKey(request);
+    const hit = recent.get(key);
+    if (hit && hit.until > Date.now()) {
+      resolved.set(request, hit.rule);
+      return hit.rule;
+    }
     let rule = pending.get(request);
     if (!rule) {
-      rule = options.rules.ruleFor(request.principal);
+      rule = options.rules.ruleFor(request.principal).then((value) => {
+        if (recent.size >= recentMax) recent.clear();
+        recent.set(key, { rule: value, until: Date.now() + recentMs });
+        resolved.set(request, value);
+        return value;
+      });
       pending.set(request, rule);
     }
-    const value = await rule;
-    resolved.set(request, value);
-    return value;
+    return rule;
+  };
+  const fieldOf = <T>(request: FastifyRequest, pick: (rule: ResolvedRule) => T): T | Promise<T> => {
+    const rule = ruleOf(request);
+    return rule instanceof Promise ? rule.then(pick) : pick(rule);
   };
   await app.register(rateLimit, {
     global: true,
     hook: 'preHandler',
     keyGenerator: rateLimitKey,
-    max: async (request) => (await ruleOf(request)).maxRequests,
-    timeWindow: async (request) => (await ruleOf(request)).windowSeconds * 1000,
+    // The plugin awaits these; a plain number (the common case) costs no promise of ours.
+    max: ((request: FastifyRequest) => fieldOf(request, (rule) => rule.maxRequests)) as (
+      request: FastifyRequest,
+    ) => number,
+    timeWindow: ((request: FastifyRequest) => fieldOf(request, (rule) => rule.windowSeconds * 1000)) as (
+      request: FastifyRequest,
+    ) => number,
     ...(options.redis ? { redis: options.redis, nameSpace: options.nameSpace ?? 'keel:rate-limit:' } : {}),
     // A Redis outage lets requests through rather than failing them all.
     skipOnError: true,

@@ -15,6 +15,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { createdAtColumn, updatedAtColumn } from '../../kernel/db/columns.js';
 
 /**
  * One model of people and access for all four products (seeds 000 `01_user`,
@@ -24,8 +25,8 @@ import {
  */
 export const identitySchema = pgSchema('identity');
 
-const created = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updated = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const created = createdAtColumn;
+const updated = updatedAtColumn;
 
 export const users = identitySchema.table(
   'users',

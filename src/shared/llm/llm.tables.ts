@@ -15,6 +15,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { createdAtColumn, updatedAtColumn } from '../../kernel/db/columns.js';
 
 /**
  * The LLM gateway's registry and meter (seeds 000 `02_llm`, 004 `llm_providers`, `llm_api_keys`,
@@ -22,8 +23,8 @@ import {
  */
 export const llmSchema = pgSchema('llm');
 
-const created = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updated = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const created = createdAtColumn;
+const updated = updatedAtColumn;
 const usd = (name: string) => numeric(name, { precision: 14, scale: 6 });
 
 export const providers = llmSchema.table(

@@ -16,6 +16,7 @@ import {
   uuid,
   varchar,
 } from 'drizzle-orm/pg-core';
+import { createdAtColumn, updatedAtColumn } from '../../kernel/db/columns.js';
 
 /**
  * Plans, usage limits, credits and rewards (seed 000 `03_plan_reward`, seed 001 §6, seed 002
@@ -27,8 +28,8 @@ import {
  */
 export const plansSchema = pgSchema('plans');
 
-const created = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
-const updated = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+const created = createdAtColumn;
+const updated = updatedAtColumn;
 const planKey = (name: string) => varchar(name, { length: 32 });
 /** Counts and credit amounts; read back as numbers (bounded far below 2^53 by the services). */
 const count = (name: string) => bigint(name, { mode: 'number' });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SqlConnection } from '../../../kernel/db/index.js';
 import { isUniqueViolation, KeelError } from '../../../kernel/errors/index.js';
 import { isUuid } from '../../../kernel/ids.js';
 
@@ -88,4 +89,32 @@ export function conflictOn(
   return new KeelError('conflict', `${what} is already taken.`, {
     details: { errors: [{ field, message: 'is already taken' }] },
   });
+}
+
+/**
+ * One keyset page of members of an org or a team (oldest first): `table` is the membership table,
+ * aliased `alias` in `columns`, and `scopeColumn` the org or team id it is filtered by.
+ */
+export async function membersPage<R extends { userId: string; cursorMicros: string }, V>(
+  db: SqlConnection,
+  source: { table: string; alias: string; scopeColumn: string; columns: string },
+  scopeId: string,
+  query: { limit: number; cursor?: string },
+  toView: (row: R) => V,
+): Promise<Page<V>> {
+  const { table, alias: m, scopeColumn, columns } = source;
+  const params: unknown[] = [scopeId];
+  let after = '';
+  if (query.cursor) {
+    const position = decodeCursor(query.cursor);
+    params.push(position.micros, position.id);
+    after = `and (${m}.created_at, ${m}.user_id) > (${positionTime('$2')}, $3::uuid)`;
+  }
+  params.push(query.limit + 1);
+  const rows = await db.query<R>(
+    `select ${columns} from ${table} ${m} join identity.users u on u.id = ${m}.user_id
+     where ${m}.${scopeColumn} = $1 ${after} order by ${m}.created_at, ${m}.user_id limit $${params.length}`,
+    params,
+  );
+  return pageOf(rows, query.limit, (row) => row.userId, toView);
 }

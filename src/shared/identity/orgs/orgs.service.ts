@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, SqlConnection } from '../../../kernel/db/index.js';
 import { KeelError } from '../../../kernel/errors/index.js';
-import { conflictOn, decodeCursor, type Page, pageOf, positionColumn, positionTime } from './listing.js';
+import {
+  conflictOn,
+  decodeCursor,
+  membersPage,
+  type Page,
+  pageOf,
+  positionColumn,
+  positionTime,
+} from './listing.js';
 import { type Caller, type OrgAccess, type OrgRole, orgAccess, requireOrgAdmin } from './org-access.js';
 
 export type ContractStatus = 'trial' | 'active' | 'suspended' | 'ended';
@@ -202,20 +210,13 @@ export function createOrgsService(deps: { db: Database }): OrgsService {
 
     async members(caller, orgId, query) {
       await orgAccess(db, caller, orgId);
-      const params: unknown[] = [orgId];
-      let after = '';
-      if (query.cursor) {
-        const position = decodeCursor(query.cursor);
-        params.push(position.micros, position.id);
-        after = `and (m.created_at, m.user_id) > (${positionTime('$2')}, $3::uuid)`;
-      }
-      params.push(query.limit + 1);
-      const rows = await db.query<MemberRow>(
-        `select ${memberColumns} from identity.org_memberships m join identity.users u on u.id = m.user_id
-         where m.org_id = $1 ${after} order by m.created_at, m.user_id limit $${params.length}`,
-        params,
+      return membersPage(
+        db,
+        { table: 'identity.org_memberships', alias: 'm', scopeColumn: 'org_id', columns: memberColumns },
+        orgId,
+        query,
+        memberOf,
       );
-      return pageOf(rows, query.limit, (row) => row.userId, memberOf);
     },
 
     async setMember(caller, orgId, userId, role) {

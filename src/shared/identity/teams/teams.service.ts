@@ -4,6 +4,7 @@ import { KeelError } from '../../../kernel/errors/index.js';
 import {
   conflictOn,
   decodeCursor,
+  membersPage,
   type Page,
   pageOf,
   positionColumn,
@@ -201,20 +202,13 @@ export function createTeamsService(deps: { db: Database }): TeamsService {
     async members(caller, orgId, teamId, query) {
       const access = await orgAccess(db, caller, orgId);
       await visibleTeam(db, caller, access, teamId);
-      const params: unknown[] = [teamId];
-      let after = '';
-      if (query.cursor) {
-        const position = decodeCursor(query.cursor);
-        params.push(position.micros, position.id);
-        after = `and (tm.created_at, tm.user_id) > (${positionTime('$2')}, $3::uuid)`;
-      }
-      params.push(query.limit + 1);
-      const rows = await db.query<MemberRow>(
-        `select ${memberColumns} from identity.team_memberships tm join identity.users u on u.id = tm.user_id
-         where tm.team_id = $1 ${after} order by tm.created_at, tm.user_id limit $${params.length}`,
-        params,
+      return membersPage(
+        db,
+        { table: 'identity.team_memberships', alias: 'tm', scopeColumn: 'team_id', columns: memberColumns },
+        teamId,
+        query,
+        memberOf,
       );
-      return pageOf(rows, query.limit, (row) => row.userId, memberOf);
     },
 
     async setMember(caller, orgId, teamId, userId, role) {

@@ -3,11 +3,12 @@ import { keyRotationJob } from './kernel/crypto/index.js';
 import type { MigrationSource } from './kernel/db/index.js';
 import type { AnyJobDefinition } from './kernel/jobs/index.js';
 import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
-import type { KeelModule, ModuleContext } from './kernel/module/index.js';
+import type { BackgroundWorker, KeelModule, ModuleContext } from './kernel/module/index.js';
 import { orderModules, userErasersOf } from './kernel/module/index.js';
 import { projectRoot } from './kernel/paths.js';
 import { identityModule } from './shared/identity/index.js';
 import { llmModule } from './shared/llm/index.js';
+import { notifyModule } from './shared/notify/index.js';
 import { plansModule } from './shared/plans/index.js';
 
 /** The kernel's own module: its tables (nodes, leadership events, key rotations) and jobs. */
@@ -32,11 +33,22 @@ export const allModules: readonly KeelModule[] = orderModules([
   identityModule,
   plansModule,
   llmModule,
+  notifyModule,
 ]);
 
 /** Every module's job handlers, each built with a context whose log names its module. */
 export function jobDefinitionsOf(modules: readonly KeelModule[], context: ModuleContext): AnyJobDefinition[] {
   return modules.flatMap((m) => m.jobs?.({ ...context, log: context.log.child({ module: m.name }) }) ?? []);
+}
+
+/** Every module's background workers, each built with a context whose log names its module. */
+export function backgroundWorkersOf(
+  modules: readonly KeelModule[],
+  context: ModuleContext,
+): BackgroundWorker[] {
+  return modules.flatMap(
+    (m) => m.workers?.({ ...context, log: context.log.child({ module: m.name }) }) ?? [],
+  );
 }
 
 /** The context every module of `modules` receives: `base` plus what is gathered from all modules. */

@@ -13,7 +13,13 @@ import { buildApp, type KeelApp } from './kernel/http/index.js';
 import { createJobQueue, type JobQueue } from './kernel/jobs/index.js';
 import { type LeaderElection, startLeaderElection } from './kernel/leader/index.js';
 import { createLog, type Log } from './kernel/log/index.js';
-import { allModules, jobDefinitionsOf, migrationSources, moduleContextOf } from './modules.js';
+import {
+  allModules,
+  backgroundWorkersOf,
+  jobDefinitionsOf,
+  migrationSources,
+  moduleContextOf,
+} from './modules.js';
 import { keelVersion } from './version.js';
 
 export const roles = ['api', 'worker', 'scheduler', 'all'] as const;
@@ -62,6 +68,12 @@ export async function startKeel(options: {
     const jobs = createJobQueue({ db, log, definitions: jobDefinitionsOf(allModules, context) });
     await jobs.start({ work: role === 'worker' || role === 'all' });
     cleanups.push(() => jobs.stop({ graceMs: config.shutdownGraceMs }));
+    if (role === 'worker' || role === 'all') {
+      for (const worker of backgroundWorkersOf(allModules, context)) {
+        worker.start();
+        cleanups.push(() => worker.stop({ graceMs: config.shutdownGraceMs }));
+      }
+    }
 
     if (role === 'scheduler' || role === 'all') {
       let stopSchedules: (() => Promise<void>) | undefined;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { parseConfig } from '../../src/kernel/config/index.js';
 import type { Database } from '../../src/kernel/db/index.js';
 import type { KeelApp } from '../../src/kernel/http/index.js';
-import type { KeelModule } from '../../src/kernel/module/index.js';
+import type { KeelModule, ModuleContext } from '../../src/kernel/module/index.js';
 import { allModules, moduleContextOf } from '../../src/modules.js';
 import { createIdentityModule } from '../../src/shared/identity/index.js';
 import {
@@ -20,6 +20,8 @@ export interface IdentityHarness {
   services: IdentityServices;
   /** Every log line the app wrote, parsed. */
   lines: LogLine[];
+  /** A module context on the app's database and keys: `someServices(h.context)` reaches the app's instances. */
+  context: ModuleContext;
   /** Creates a user with a password (and roles) and signs them in. */
   user(options?: { username?: string; roles?: string[]; password?: string }): Promise<SignedInUser>;
   /** Exchanges the user's refresh token (their new access token carries current roles and org). */
@@ -55,18 +57,18 @@ export async function identityHarness(
   const modules = options.modules ?? allModules;
   const app = await buildTestApp({ db, secrets, log, modules, env: options.env });
   await app.ready();
-  const services = identityServices(
-    moduleContextOf(modules, {
-      config: parseConfig({ DATABASE_URL: 'memory://', ...options.env }),
-      db,
-      log,
-      secrets,
-    }),
-  );
+  const context = moduleContextOf(modules, {
+    config: parseConfig({ DATABASE_URL: 'memory://', ...options.env }),
+    db,
+    log,
+    secrets,
+  });
+  const services = identityServices(context);
   return {
     app,
     services,
     lines,
+    context,
     async user(userOptions = {}) {
       counter += 1;
       const username = userOptions.username ?? `user${counter}_${Date.now().toString(36)}`;

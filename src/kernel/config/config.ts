@@ -109,6 +109,18 @@ export const envSchema = z.object({
     .regex(/^(true|false|\d{1,2}|[0-9a-fA-F.:/,\s]+)$/)
     .default('false')
     .describe('false, true, a number of proxy hops, or proxy addresses/CIDRs separated by commas'),
+  NOTIFY_ALLOWLIST: z
+    .string()
+    .optional()
+    .describe('hosts or CIDRs notify may call although private, separated by commas (SSRF guard)'),
+  NOTIFY_RATES: z.string().optional().describe('sends per second per channel, e.g. slack=5,email=50'),
+  NOTIFY_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(50)
+    .default(8)
+    .describe('a whole number from 1 to 50'),
   DELETION_GRACE_DAYS: z.coerce
     .number()
     .int()

@@ -1,4 +1,5 @@
 export {
+  type BackgroundWorker,
   type DeclaredAction,
   declaredActions,
   type KeelModule,

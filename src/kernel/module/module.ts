@@ -53,6 +53,12 @@ export interface KeelModule {
   /** The module's job handlers, built with their dependencies. */
   jobs?: (ctx: ModuleContext) => readonly AnyJobDefinition[];
   schedules?: readonly AnyScheduleDefinition[];
+  /**
+   * Long-running loops of the worker role (a delivery dispatcher, ...), for work that needs more
+   * than a job per item: its own leases, per-attempt delays, rate limits. Started after the job
+   * queue, stopped before it.
+   */
+  workers?: (ctx: ModuleContext) => readonly BackgroundWorker[];
   /** The RBAC actions this module's routes declare; the identity module seeds them. */
   actions?: readonly ActionDefinition[];
   /**
@@ -72,6 +78,13 @@ export interface KeelModule {
   eraseUser?: (tx: SqlConnection, userId: string, ctx: ModuleContext) => Promise<Record<string, number>>;
   /** Text columns of this module's tables that hold ciphertexts (see kernel/crypto). */
   encryptedColumns?: readonly EncryptedColumn[];
+}
+
+/** A loop that runs in worker processes; `stop` lets work in progress finish or hands it back. */
+export interface BackgroundWorker {
+  name: string;
+  start(): void;
+  stop(options: { graceMs: number }): Promise<void>;
 }
 
 /** An action with the module that declared it. */

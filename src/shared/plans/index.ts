@@ -1,3 +1,4 @@
+export { type Allowances, planAllowances } from './allowances.js';
 export { FREE_PLAN, type Plan } from './catalog/catalog.schema.js';
 export type { Catalog } from './catalog/catalog.store.js';
 export type { Credits, LedgerEntry } from './credits/credits.service.js';

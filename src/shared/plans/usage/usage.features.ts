@@ -5,7 +5,11 @@ export type Period = 'day' | 'month';
 /** The catalog columns that limit a feature. */
 export type LimitColumn = keyof Pick<
   Plan,
-  'max_commits_per_day' | 'max_commits_per_month' | 'max_describes_per_month' | 'max_uploads_per_day'
+  | 'max_commits_per_day'
+  | 'max_commits_per_month'
+  | 'max_describes_per_month'
+  | 'max_uploads_per_day'
+  | 'kakao_noti_remaining'
 >;
 
 /**
@@ -19,6 +23,8 @@ export const featureLimits = {
   ],
   describes: [{ period: 'month', column: 'max_describes_per_month' }],
   uploads: [{ period: 'day', column: 'max_uploads_per_day' }],
+  /** Kakao AlimTalk messages (seed 000 `kakao_noti_remaining`): a monthly allowance. */
+  kakao: [{ period: 'month', column: 'kakao_noti_remaining' }],
 } as const satisfies Record<string, ReadonlyArray<{ period: Period; column: LimitColumn }>>;
 
 export type Feature = keyof typeof featureLimits;

@@ -1,0 +1,55 @@
+import type { Secrets } from '../../../kernel/crypto/index.js';
+import type { SqlConnection } from '../../../kernel/db/index.js';
+import { phoneOf } from './users.repository.js';
+
+/** How a user is reached, as the notify module needs it; null fields are unknown. */
+export interface NotificationContact {
+  userId: string;
+  email: string | null;
+  /** E.164, decrypted. */
+  phone: string | null;
+  language: 'ko' | 'en';
+  /** The user's master switch (user_settings): off means only in-app notifications. */
+  notificationsEnabled: boolean;
+  active: boolean;
+}
+
+/**
+ * The contact details of users (missing ids are absent from the map). Erased and inactive users
+ * come back with `active: false` so callers can skip them with a reason.
+ */
+export async function notificationContacts(
+  conn: SqlConnection,
+  secrets: Secrets,
+  userIds: readonly string[],
+): Promise<Map<string, NotificationContact>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await conn.query<{
+    id: string;
+    email: string | null;
+    phoneEncrypted: string | null;
+    status: string;
+    erasedAt: Date | null;
+    language: string | null;
+    notificationsEnabled: boolean | null;
+  }>(
+    `select u.id, u.email, u.phone_encrypted as "phoneEncrypted", u.status, u.erased_at as "erasedAt",
+            s.language, s.notifications_enabled as "notificationsEnabled"
+       from identity.users u left join identity.user_settings s on s.user_id = u.id
+      where u.id = any($1::uuid[])`,
+    [userIds],
+  );
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        userId: row.id,
+        email: row.email,
+        phone: phoneOf(secrets, { id: row.id, phoneEncrypted: row.phoneEncrypted }),
+        language: row.language === 'en' ? 'en' : 'ko',
+        notificationsEnabled: row.notificationsEnabled ?? true,
+        active: row.status === 'active' && row.erasedAt === null,
+      },
+    ]),
+  );
+}

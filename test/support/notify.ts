@@ -1,0 +1,33 @@
+import type { KeelModule } from '../../src/kernel/module/index.js';
+import { allModules } from '../../src/modules.js';
+import { createNotifyModule, type NotifyOptions } from '../../src/shared/notify/index.js';
+
+/** Quick retries for tests: a run of failures settles in well under a second. */
+export const fastNotify: NotifyOptions = {
+  pollMs: 50,
+  leaseMs: 3_000,
+  attemptTimeoutMs: 2_000,
+  backoff: { baseMs: 40, maxMs: 200 },
+  maxAttempts: 3,
+  flushMs: 5,
+};
+
+/** Every module of the build, notify built with `options`. */
+export function withNotifyOptions(options: NotifyOptions = fastNotify): KeelModule[] {
+  return allModules.map((m) => (m.name === 'notify' ? createNotifyModule(options) : m));
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -31,3 +31,10 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** The worker-kill test: a lease short enough that a dead worker's delivery is retried in seconds. */
+export const killTestNotifyOptions: NotifyOptions = {
+  ...fastNotify,
+  leaseMs: 1_500,
+  attemptTimeoutMs: 1_000,
+};

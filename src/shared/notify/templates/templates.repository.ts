@@ -32,8 +32,8 @@ export async function insertTemplateVersion(
 ): Promise<TemplateSource> {
   const [row] = await conn.query<TemplateSource>(
     `insert into notify.templates (id, name, locale, version, subject, text, html, kakao_template_code, created_by)
-     select $1, $2, $3, coalesce(max(version), 0) + 1, $4, $5, $6, $7, $8
-       from notify.templates where name = $2 and locale = $3
+     select $1, $2::varchar, $3::varchar, coalesce(max(version), 0) + 1, $4, $5, $6, $7, $8
+       from notify.templates where name = $2::varchar and locale = $3::varchar
      returning ${columns}`,
     [
       randomUUID(),

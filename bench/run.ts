@@ -6,6 +6,7 @@ import { embedBench } from './embed.bench.js';
 import { failoverBench } from './failover.bench.js';
 import { httpBench } from './http.bench.js';
 import { llmBench } from './llm.bench.js';
+import { notifyBench } from './notify.bench.js';
 import { startupBench } from './startup.bench.js';
 import { type BenchResult, machine } from './support.js';
 
@@ -18,6 +19,7 @@ const benches: Array<() => Promise<BenchResult>> = [
   embedBench,
   cacheBench,
   failoverBench,
+  notifyBench,
 ];
 const only = process.argv.slice(2);
 

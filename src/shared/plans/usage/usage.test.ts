@@ -156,6 +156,6 @@ describe.each(testDatabases)('usage limits on $kind', (target) => {
     expect((await rejection(plans.enforceLimit(member, 'commits', 1.5))).code).toBe('validation_failed');
     expect(
       (await rejection(plans.enforceLimit(member, 'tokens' as unknown as 'commits'))).details?.errors,
-    ).toEqual([{ field: 'feature', message: 'must be one of commits, describes, uploads' }]);
+    ).toEqual([{ field: 'feature', message: 'must be one of commits, describes, uploads, kakao' }]);
   });
 });

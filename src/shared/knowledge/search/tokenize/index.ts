@@ -1,0 +1,1 @@
+export { ENGLISH_STOP_WORDS, tokenize } from './tokenize.js';

@@ -10,7 +10,8 @@ import { allowlistFrom, createOutbound } from '../src/shared/notify/outbound/ind
 import { startWebhookReceiver } from '../src/shared/notify/testing/index.js';
 import type { BenchResult } from './support.js';
 
-const total = 10_000;
+// BENCH_NOTIFY_TOTAL: a smaller run while tuning; the figures in docs/benchmarks.md use 10 000.
+const total = Number(process.env.BENCH_NOTIFY_TOTAL ?? 10_000);
 const senders = 16;
 const idleSends = 200;
 
@@ -45,7 +46,7 @@ export async function notifyBench(): Promise<BenchResult> {
   const notify = notifyServices(context);
   const { generated } = await notify.channels.set(null, 'webhook', { enabled: true, config: {} });
   const secret = generated.signingSecret as string;
-  const receiver = await startWebhookReceiver({ secret, record: false });
+  const receiver = await startWebhookReceiver({ secret, record: Boolean(process.env.BENCH_NOTIFY_DEBUG) });
   const sentAt = async (notificationId: string) =>
     db.query<{ deliveryId: string; sentAt: Date; durationMs: number | null; outcome: string }>(
       `select delivery_id as "deliveryId", sent_at as "sentAt", duration_ms as "durationMs", outcome
@@ -55,9 +56,14 @@ export async function notifyBench(): Promise<BenchResult> {
 
   try {
     // Baseline: the adapter alone.
-    const adapter = createChannel('webhook', {}, { signingSecret: secret }, {
-      outbound: createOutbound({ isAllowed: allowlistFrom(['127.0.0.1/32']) }),
-    });
+    const adapter = createChannel(
+      'webhook',
+      {},
+      { signingSecret: secret },
+      {
+        outbound: createOutbound({ isAllowed: allowlistFrom(['127.0.0.1/32']) }),
+      },
+    );
     const message = {
       subject: 'Keel test notification',
       text: 'This is a test notification from Keel.',
@@ -100,6 +106,8 @@ export async function notifyBench(): Promise<BenchResult> {
     }
 
     // Load.
+    const lag = (await import('node:perf_hooks')).monitorEventLoopDelay({ resolution: 10 });
+    lag.enable();
     const before = receiver.delivered;
     const enqueuedAt = new Map<string, number>();
     let sentCount = 0;
@@ -110,7 +118,11 @@ export async function notifyBench(): Promise<BenchResult> {
         while (sentCount < total) {
           sentCount++;
           const at = Date.now();
-          const sent = await notify.send({ to: { webhook: receiver.url }, template: 'notify.test', data: { at } });
+          const sent = await notify.send({
+            to: { webhook: receiver.url },
+            template: 'notify.test',
+            data: { at },
+          });
           enqueuedAt.set(sent.notificationId, at);
         }
       }),
@@ -121,9 +133,19 @@ export async function notifyBench(): Promise<BenchResult> {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const loadS = (performance.now() - loadStarted) / 1000;
+    lag.disable();
+    if (process.env.BENCH_NOTIFY_DEBUG)
+      process.stderr.write(
+        `event loop delay max ${(lag.max / 1e6).toFixed(0)} ms p99 ${(lag.percentile(99) / 1e6).toFixed(0)} ms\n`,
+      );
     await notify.worker.stop({ graceMs: 5_000 });
 
-    const logs = await db.query<{ notificationId: string; deliveryId: string; sentAt: Date; durationMs: number }>(
+    const logs = await db.query<{
+      notificationId: string;
+      deliveryId: string;
+      sentAt: Date;
+      durationMs: number;
+    }>(
       `select notification_id as "notificationId", delivery_id as "deliveryId", sent_at as "sentAt",
               duration_ms as "durationMs"
          from notify.notification_delivery_logs where outcome = 'delivered' and sent_at >= $1`,
@@ -137,7 +159,21 @@ export async function notifyBench(): Promise<BenchResult> {
       latencies.push(row.sentAt.getTime() + row.durationMs - at);
       if (receiver.deliveries(row.deliveryId) !== 1) duplicates++;
     }
-    const exactlyOnce = latencies.length === total && duplicates === 0 && receiver.delivered - before === total;
+    if (duplicates > 0 && process.env.BENCH_NOTIFY_DEBUG) {
+      const dup = logs.filter((r) => receiver.deliveries(r.deliveryId) !== 1).slice(0, 3);
+      for (const d of dup) {
+        const rows = await db.query(
+          'select attempt, outcome, sent_at, duration_ms, failure_reason from notify.notification_delivery_logs where delivery_id = $1 order by id',
+          [d.deliveryId],
+        );
+        const got = receiver.received
+          .filter((r) => r.id === d.deliveryId)
+          .map((r) => new Date(r.receivedAt).toISOString());
+        process.stderr.write(`${d.deliveryId} received at ${got.join(', ')} ${JSON.stringify(rows)}\n`);
+      }
+    }
+    const exactlyOnce =
+      latencies.length === total && duplicates === 0 && receiver.delivered - before === total;
     const perS = total / loadS;
     const idleP95 = percentile(firstAttempt, 95);
     return {

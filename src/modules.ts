@@ -7,6 +7,7 @@ import type { BackgroundWorker, KeelModule, ModuleContext } from './kernel/modul
 import { orderModules, userErasersOf } from './kernel/module/index.js';
 import { projectRoot } from './kernel/paths.js';
 import { identityModule } from './shared/identity/index.js';
+import { knowledgeModule } from './shared/knowledge/index.js';
 import { llmModule } from './shared/llm/index.js';
 import { notifyModule } from './shared/notify/index.js';
 import { plansModule } from './shared/plans/index.js';
@@ -34,6 +35,7 @@ export const allModules: readonly KeelModule[] = orderModules([
   plansModule,
   llmModule,
   notifyModule,
+  knowledgeModule,
 ]);
 
 /** Every module's job handlers, each built with a context whose log names its module. */

@@ -77,7 +77,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const attemptTimeoutMs = Math.min(options.attemptTimeoutMs ?? 15_000, Math.floor(leaseMs * 0.8));
   const backoff = options.backoff ?? { baseMs: 2_000, maxMs: 10 * 60_000 };
   const flushSize = options.flushSize ?? 100;
-  const flushMs = options.flushMs ?? 10;
+  const flushMs = options.flushMs ?? 20;
   const reclaimEveryMs = Math.min(1_000, Math.max(100, leaseMs / 2));
   const gates = new Map<ChannelKind, RateGate>();
   const gateOf = (channel: ChannelKind) => {
@@ -97,7 +97,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   let lastReclaim = 0;
   let failing = false;
 
-  let pending: AttemptRecord[] = [];
+  let pending: Array<{ record: AttemptRecord; recorded: () => void }> = [];
   let flushTimer: NodeJS.Timeout | null = null;
   let flushing: Promise<void> = Promise.resolve();
 
@@ -131,7 +131,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           lastReclaim = performance.now();
           await reclaim();
         }
-        if (free > 0) {
+        // Claim in batches: one row per freed slot would cost a statement per delivery.
+        if (free >= Math.min(batchSize, Math.ceil(maxInFlight / 4)) || (free > 0 && inFlight.size === 0)) {
           wokenDuringClaim = false;
           const leaseToken = randomUUID();
           const work = await claimDue(db, secrets, { limit: Math.min(free, batchSize), leaseMs, leaseToken });
@@ -156,8 +157,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       }
       if (state !== 'running') return;
       // A full batch means more may be due: go again as soon as there is room.
-      if (claimed === batchSize && free > 0) continue;
-      await pause(free === 0 ? pollMs * 4 : pollMs);
+      if (claimed === batchSize && free >= batchSize) continue;
+      // While attempts are in flight, their slots freeing wakes the loop (nudge); else the poll.
+      await pause(claimed > 0 || inFlight.size > 0 ? pollMs * 4 : pollMs);
     }
   }
 
@@ -227,7 +229,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
         await handBack(db, [work.id], work.leaseToken, 0).catch(() => undefined);
         return;
       }
-      queueRecord(recordOf(work, outcome, sentAt, Math.round(performance.now() - started)));
+      // The slot stays taken until the outcome is written: a dispatcher that sent faster than it
+      // records would pile up leased rows whose leases could run out, and be sent twice.
+      await record(recordOf(work, outcome, sentAt, Math.round(performance.now() - started)));
     });
   }
 
@@ -278,10 +282,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     };
   }
 
-  function queueRecord(record: AttemptRecord): void {
-    pending.push(record);
-    if (pending.length >= flushSize) void flush();
-    else flushTimer ??= setTimeout(() => void flush(), flushMs);
+  /** Resolves once the batch holding `attempt` is written (or failed to be). */
+  function record(attempt: AttemptRecord): Promise<void> {
+    return new Promise((recorded) => {
+      pending.push({ record: attempt, recorded });
+      // Every attempt in flight is waiting for this batch: nothing more will join it.
+      if (pending.length >= flushSize || pending.length >= inFlight.size) void flush();
+      else flushTimer ??= setTimeout(() => void flush(), flushMs);
+    });
   }
 
   function flush(): Promise<void> {
@@ -292,7 +300,12 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (batch.length === 0) return flushing;
     flushing = flushing.then(async () => {
       try {
-        const recorded = await db.transaction((tx) => recordAttempts(tx, batch));
+        const recorded = await db.transaction((tx) =>
+          recordAttempts(
+            tx,
+            batch.map((b) => b.record),
+          ),
+        );
         if (recorded.some((r) => r.outcome === 'retry')) nudge();
         for (const r of recorded) {
           if (r.outcome === 'dead') {
@@ -305,6 +318,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       } catch (error) {
         // The rows stay leased; when the lease ends they are attempted again (at least once).
         log.error({ err: error, count: batch.length }, 'could not record delivery outcomes');
+      } finally {
+        for (const b of batch) b.recorded();
       }
     });
     return flushing;

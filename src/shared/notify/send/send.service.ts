@@ -252,7 +252,18 @@ export function createSend(deps: SendDeps): (input: SendInput) => Promise<SendRe
       return { notificationId: existing, duplicate: true, deliveries: await deliveriesOf(db, existing) };
     }
     if (rows.some((r) => r.state === 'pending')) deps.wake();
-    return { notificationId, duplicate: false, deliveries: await deliveriesOf(db, notificationId) };
+    // As inserted (the dispatcher may already be at work on them; callers poll for outcomes).
+    const deliveries: DeliveryView[] = rows.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      destinationMasked: r.destinationMasked,
+      state: r.state,
+      attempts: 0,
+      lastError: r.reason,
+      nextAttemptAt: r.nextAttemptAt,
+      deliveredAt: null,
+    }));
+    return { notificationId, duplicate: false, deliveries };
   };
 }
 

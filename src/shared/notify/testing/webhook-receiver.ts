@@ -5,6 +5,8 @@ import { type Scriptable, startScriptedServer, withScript } from './scripted-ser
 /** One webhook request the receiver answered. */
 export interface WebhookReceived {
   id: string;
+  /** Date.now() when the request was handled. */
+  receivedAt: number;
   timestamp: number;
   /** The raw body, as signed. */
   body: string;
@@ -59,6 +61,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
       if (record) {
         received.push({
           id: String(request.headers['webhook-id'] ?? ''),
+          receivedAt: Date.now(),
           timestamp: Number(request.headers['webhook-timestamp'] ?? 0),
           body,
           verified: check.ok,

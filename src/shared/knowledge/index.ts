@@ -1,0 +1,1 @@
+export { createKnowledgeModule, knowledgeModule } from './knowledge.module.js';

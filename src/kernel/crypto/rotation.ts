@@ -8,7 +8,7 @@ import { DecryptionError } from './crypto.errors.js';
 import { ciphertextPrefix, rewrap } from './envelope.js';
 import type { KeyRing } from './keyring.js';
 
-declare module '../jobs/jobs.types.js' {
+declare module '../jobs/index.js' {
   interface JobPayloads {
     /** `keel keys rotate`: re-wrap every registered encrypted column under the newest key. */
     'kernel.keys.rotate': { rotationId?: string };

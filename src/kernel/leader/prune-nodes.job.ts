@@ -2,7 +2,7 @@ import type { SqlConnection } from '../db/index.js';
 import type { JobDefinition, ScheduleDefinition } from '../jobs/jobs.types.js';
 import { pruneNodes } from './leader.repository.js';
 
-declare module '../jobs/jobs.types.js' {
+declare module '../jobs/index.js' {
   interface JobPayloads {
     /** Daily: forget processes that stopped long ago. */
     'kernel.nodes.prune': { olderThanDays: number };

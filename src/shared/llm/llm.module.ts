@@ -3,6 +3,7 @@ import type { ActionDefinition } from '../../kernel/http/index.js';
 import type { KeelModule } from '../../kernel/module/index.js';
 import { projectRoot } from '../../kernel/paths.js';
 import { cacheSweepJob, cacheSweepSchedule, eraseSemanticCacheTenant } from './cache/index.js';
+import { sendCostAlert } from './jobs/cost-alert.js';
 import { usageRollupJob, usageRollupSchedule } from './jobs/usage-rollup.job.js';
 import { type LlmOptions, llmServices } from './llm.context.js';
 import { llmRoutes } from './llm.routes.js';
@@ -22,11 +23,14 @@ export function createLlmModule(options: LlmOptions = {}): KeelModule {
   return {
     name: 'llm',
     layer: 'shared',
-    dependsOn: ['kernel', 'identity', 'plans'],
+    dependsOn: ['kernel', 'identity', 'plans', 'notify'],
     migrations: join(projectRoot, 'src', 'shared', 'llm', 'migrations'),
     actions: llmActions,
     routes: { prefix: '/llm', plugin: (ctx) => llmRoutes(llmServices(ctx, options)) },
-    jobs: (ctx) => [usageRollupJob(ctx.db, ctx.log), cacheSweepJob(llmServices(ctx, options).semanticCache)],
+    jobs: (ctx) => [
+      usageRollupJob(ctx.db, ctx.log, (alert) => sendCostAlert(ctx, alert)),
+      cacheSweepJob(llmServices(ctx, options).semanticCache),
+    ],
     schedules: [usageRollupSchedule, cacheSweepSchedule],
     // The request log keeps the fact and the cost, not who: the ids and any stored text go.
     eraseUser: async (tx, userId) => {

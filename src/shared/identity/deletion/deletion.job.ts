@@ -1,7 +1,7 @@
 import type { JobDefinition, ScheduleDefinition } from '../../../kernel/jobs/index.js';
 import type { DeletionService } from './deletion.service.js';
 
-declare module '../../../kernel/jobs/jobs.types.js' {
+declare module '../../../kernel/jobs/index.js' {
   interface JobPayloads {
     /** Hourly: erase the users whose deletion grace period is over. */
     'identity.deletion.run': Record<string, never>;

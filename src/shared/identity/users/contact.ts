@@ -53,3 +53,23 @@ export async function notificationContacts(
     ]),
   );
 }
+
+/**
+ * Who answers for something: an org's admins (membership role `org_admin`), or, without an org,
+ * the platform admins (global role `admin`). Active users only.
+ */
+export async function adminUserIds(conn: SqlConnection, orgId: string | null): Promise<string[]> {
+  const rows = orgId
+    ? await conn.query<{ id: string }>(
+        `select u.id from identity.org_memberships m join identity.users u on u.id = m.user_id
+          where m.org_id = $1 and m.role = 'org_admin' and u.status = 'active' and u.erased_at is null
+          order by u.id`,
+        [orgId],
+      )
+    : await conn.query<{ id: string }>(
+        `select distinct u.id from identity.user_roles ur join identity.roles r on r.id = ur.role_id
+           join identity.users u on u.id = ur.user_id
+          where r.name = 'admin' and u.status = 'active' and u.erased_at is null order by u.id`,
+      );
+  return rows.map((r) => r.id);
+}

@@ -1,7 +1,7 @@
 import type { JobDefinition, ScheduleDefinition } from '../../../kernel/jobs/index.js';
 import type { SemanticCache } from './semantic-cache.js';
 
-declare module '../../../kernel/jobs/jobs.types.js' {
+declare module '../../../kernel/jobs/index.js' {
   interface JobPayloads {
     /** Hourly: delete expired semantic cache entries. */
     'llm.cache.sweep': Record<string, never>;

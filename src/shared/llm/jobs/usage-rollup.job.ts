@@ -2,22 +2,36 @@ import type { Database } from '../../../kernel/db/index.js';
 import type { JobDefinition, ScheduleDefinition } from '../../../kernel/jobs/index.js';
 import type { Log } from '../../../kernel/log/index.js';
 
-declare module '../../../kernel/jobs/jobs.types.js' {
+declare module '../../../kernel/jobs/index.js' {
   interface JobPayloads {
     /** Every 10 minutes: roll `llm.requests` up into `llm.daily_usage` and send cost alerts. */
     'llm.usage.rollup': { days?: number };
   }
 }
 
+/** A budget whose monthly spending passed its alert threshold. */
+export interface CostAlert {
+  kind: 'org' | 'user';
+  id: string;
+  spent: number;
+  threshold: number;
+  limit: number;
+  /** `YYYY-MM`: one alert per budget and month. */
+  month: string;
+}
+
 /**
  * Recomputes the daily rows of the last `days` days from the request log (so running it twice,
- * or on two nodes, gives the same rows), then raises one cost alert per org and month once its
- * spending passes the alert threshold. Alerts go to the log until the notify module exists.
+ * or on two nodes, gives the same rows), then raises one cost alert per budget and month once
+ * its spending passes the alert threshold: logged, and passed to `send` (notify). A budget is
+ * marked alerted only after `send` succeeded; `send` must be idempotent per budget and month
+ * (two nodes, or a retry after a failure, may raise the same alert again).
  */
 export async function rollUpUsage(
   db: Database,
   log: Log,
   days = 2,
+  send: (alert: CostAlert) => Promise<void> = async () => undefined,
 ): Promise<{ rows: number; alerts: number }> {
   const rows = await db.query(
     `insert into llm.daily_usage (usage_date, provider, model, total_requests, failed_requests, cache_hits,
@@ -37,20 +51,20 @@ export async function rollUpUsage(
      returning usage_date`,
     [days],
   );
-  const alerts = await db.query<{
-    kind: string;
-    id: string;
-    spent: number;
-    threshold: number;
-    limit: number;
-  }>(
-    `update llm.budgets set alerted_month = month
-     where alert_threshold_usd is not null and spent_usd >= alert_threshold_usd
-       and month = date_trunc('month', now())::date and alerted_month is distinct from month
-     returning subject_kind as kind, subject_id as id, spent_usd::float8 as spent,
-               alert_threshold_usd::float8 as threshold, monthly_limit_usd::float8 as limit`,
+  const alerts = await db.query<CostAlert>(
+    `select subject_kind as kind, subject_id as id, spent_usd::float8 as spent,
+            alert_threshold_usd::float8 as threshold, monthly_limit_usd::float8 as limit,
+            to_char(month, 'YYYY-MM') as month
+       from llm.budgets
+      where alert_threshold_usd is not null and spent_usd >= alert_threshold_usd
+        and month = date_trunc('month', now())::date and alerted_month is distinct from month`,
   );
   for (const alert of alerts) {
+    await send(alert);
+    await db.query(
+      `update llm.budgets set alerted_month = month where subject_kind = $1 and subject_id = $2`,
+      [alert.kind, alert.id],
+    );
     log.warn(
       {
         subject: alert.kind,
@@ -65,12 +79,16 @@ export async function rollUpUsage(
   return { rows: rows.length, alerts: alerts.length };
 }
 
-export function usageRollupJob(db: Database, log: Log): JobDefinition<'llm.usage.rollup'> {
+export function usageRollupJob(
+  db: Database,
+  log: Log,
+  send?: (alert: CostAlert) => Promise<void>,
+): JobDefinition<'llm.usage.rollup'> {
   return {
     name: 'llm.usage.rollup',
     retryLimit: 2,
     handler: async function rollUp(payload) {
-      return { status: 'done', ...(await rollUpUsage(db, log, payload.days)) };
+      return { status: 'done', ...(await rollUpUsage(db, log, payload.days, send)) };
     },
   };
 }

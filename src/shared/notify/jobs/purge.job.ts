@@ -2,8 +2,6 @@ import type { Database } from '../../../kernel/db/index.js';
 import type { JobDefinition, ScheduleDefinition } from '../../../kernel/jobs/index.js';
 import type { SignedLinks } from '../links/signed-links.js';
 
-// Augments the index, not jobs.types.js: TypeScript merges augmentations of that interface in
-// file order, and from this module only the index path reached it.
 declare module '../../../kernel/jobs/index.js' {
   interface JobPayloads {
     /** Daily: drop finished notifications, log rows and read in-app items past the retention. */

@@ -349,6 +349,41 @@ describe.each(testDatabases)('notify API ($kind)', (target) => {
     expect(notAdmin.statusCode).toBe(403);
   });
 
+  it("lets an org admin set up their own org's channels only, and uses them for the org's sends", async () => {
+    const founder = await h.user();
+    const created = await inject('POST', '/orgs', founder, { name: 'Hooks Inc' });
+    expect(created.statusCode).toBe(201);
+    const orgId = created.json().id as string;
+    const switched = await h.app.inject({
+      method: 'POST',
+      url: '/auth/refresh',
+      payload: { refresh_token: founder.refreshToken, org_id: orgId },
+    });
+    expect(switched.statusCode).toBe(200);
+    const orgAdmin = { ...founder, auth: { authorization: `Bearer ${switched.json().access_token}` } };
+
+    const instance = await inject('PUT', '/notify/channels/webhook', orgAdmin, {});
+    expect(instance.statusCode).toBe(403);
+    const other = await inject('PUT', `/notify/channels/webhook?org_id=${crypto.randomUUID()}`, orgAdmin, {});
+    expect(other.statusCode).toBe(403);
+    const own = await inject('PUT', `/notify/channels/webhook?org_id=${orgId}`, orgAdmin, {});
+    expect(own.statusCode).toBe(200);
+    const orgSecret = own.json().generated_secrets.signingSecret as string;
+    expect(orgSecret).not.toBe(hooks.secret);
+
+    const orgReceiver = await startWebhookReceiver({ secret: orgSecret });
+    try {
+      const sent = await notify.send({ to: { webhook: orgReceiver.url }, template: 'notify.test', orgId });
+      const [delivery] = await settledDeliveries(sent.notificationId);
+      expect(delivery?.state).toBe('delivered');
+      expect(orgReceiver.received.at(-1)?.verified).toBe(true);
+    } finally {
+      await orgReceiver.close();
+    }
+    const listed = await inject('GET', `/notify/channels?org_id=${orgId}`, orgAdmin);
+    expect(listed.json().items.map((c: { channel: string }) => c.channel)).toEqual(['webhook']);
+  });
+
   it('keeps template versions, previews the current one, and refuses one that does not parse', async () => {
     const v1 = await inject('POST', '/notify/templates', admin, {
       name: 'ops.alert',

@@ -1,26 +1,13 @@
 import type { SqlConnection } from '../../../kernel/db/index.js';
 import type { ChannelKind } from '../channels/channel.types.js';
+import type { LogLine } from './delivery.repository.js';
 import type { LogOutcome } from './delivery.types.js';
 
 /** Read views over the delivery log and counters, for the admin console. */
 
-export interface LogRow {
+/** A delivery log line as stored, with its id (the paging cursor). */
+export interface LogRow extends LogLine {
   id: number;
-  deliveryId: string | null;
-  notificationId: string;
-  orgId: string | null;
-  userId: string | null;
-  recipient: string;
-  channel: ChannelKind;
-  template: string;
-  attempt: number;
-  sentAt: Date;
-  success: boolean;
-  outcome: LogOutcome;
-  failureReason: string | null;
-  httpStatus: number | null;
-  durationMs: number | null;
-  traceUuid: string | null;
 }
 
 export interface LogFilter {

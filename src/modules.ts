@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { keyRotationJob } from './kernel/crypto/index.js';
 import type { MigrationSource } from './kernel/db/index.js';
+import { jobsReadAction } from './kernel/http/index.js';
 import type { AnyJobDefinition } from './kernel/jobs/index.js';
 import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
 import type { BackgroundWorker, KeelModule, ModuleContext } from './kernel/module/index.js';
@@ -23,6 +24,9 @@ export const kernelModule: KeelModule = {
     pruneNodesJob(ctx.db),
   ],
   schedules: [pruneNodesSchedule],
+  actions: [
+    { code: jobsReadAction, description: 'See background job queues and dead letters', roles: ['admin'] },
+  ],
 };
 
 /**

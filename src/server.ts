@@ -108,6 +108,7 @@ export async function startKeel(options: {
         modules: allModules,
         migrations,
         queueDepths: () => jobs.depths(),
+        jobs,
         isShuttingDown: () => shuttingDown,
         version: keelVersion,
       });

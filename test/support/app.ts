@@ -4,7 +4,7 @@ import { createKeyRing, hmacKeyFrom, type Secrets } from '../../src/kernel/crypt
 
 import type { Database } from '../../src/kernel/db/index.js';
 import { readMigrations } from '../../src/kernel/db/index.js';
-import { type Authorize, buildApp, type KeelApp } from '../../src/kernel/http/index.js';
+import { type AppDeps, type Authorize, buildApp, type KeelApp } from '../../src/kernel/http/index.js';
 import { createLog, type Log } from '../../src/kernel/log/index.js';
 import type { KeelModule } from '../../src/kernel/module/index.js';
 import { allModules, migrationSources, moduleContextOf } from '../../src/modules.js';
@@ -27,6 +27,8 @@ export interface TestAppOptions {
   authorize?: Authorize;
   /** The app's keys; pass your own to build identity services over the same app (see identity.ts). */
   secrets?: Secrets;
+  /** A job queue for `/admin/jobs`. */
+  jobs?: AppDeps['jobs'];
 }
 
 /** The real app over a test database; close it with `app.close()`. */
@@ -45,6 +47,7 @@ export async function buildTestApp(options: TestAppOptions): Promise<KeelApp> {
     migrations: readMigrations(migrationSources(allModules)),
     isShuttingDown: options.isShuttingDown,
     authorize: options.authorize,
+    jobs: options.jobs,
     version: 'test',
   });
 }

@@ -2,6 +2,8 @@ import type { KeelModule } from '../../src/kernel/module/index.js';
 import { allModules } from '../../src/modules.js';
 import { createNotifyModule, type NotifyOptions } from '../../src/shared/notify/index.js';
 
+export { eventually } from './eventually.js';
+
 /** Quick retries for tests: a run of failures settles in well under a second. */
 export const fastNotify: NotifyOptions = {
   pollMs: 50,
@@ -15,21 +17,6 @@ export const fastNotify: NotifyOptions = {
 /** Every module of the build, notify built with `options`. */
 export function withNotifyOptions(options: NotifyOptions = fastNotify): KeelModule[] {
   return allModules.map((m) => (m.name === 'notify' ? createNotifyModule(options) : m));
-}
-
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** The worker-kill test: a lease short enough that a dead worker's delivery is retried in seconds. */

@@ -121,6 +121,33 @@ export const envSchema = z.object({
     .max(50)
     .default(8)
     .describe('a whole number from 1 to 50'),
+  KNOWLEDGE_STORAGE: z
+    .enum(['local', 's3'])
+    .default('local')
+    .describe('local (files under $KEEL_DATA_DIR/documents) or s3 (S3_BUCKET, S3_ACCESS_KEY_ID, ...)'),
+  KNOWLEDGE_PURGE_DAYS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(3650)
+    .default(30)
+    .describe('a whole number of days from 0 to 3650'),
+  S3_ENDPOINT: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('an http(s) URL of an S3-compatible server (MinIO, R2, ...); unset: AWS S3'),
+  S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .optional()
+    .describe('an S3 bucket name (3-63 lowercase letters, digits, dots and hyphens)'),
+  S3_REGION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,40}$/)
+    .default('us-east-1')
+    .describe('an S3 region such as us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional().describe('the S3 access key id'),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional().describe('the S3 secret access key'),
   DELETION_GRACE_DAYS: z.coerce
     .number()
     .int()
@@ -170,6 +197,11 @@ export function parseConfig(input: Record<string, unknown>, cwd = process.cwd())
       'KEEL_HMAC_KEY',
       'required with a PostgreSQL server DATABASE_URL (base64, >= 32 bytes)',
     );
+  }
+  if (env.KNOWLEDGE_STORAGE === 's3') {
+    for (const variable of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const) {
+      if (!env[variable]) throw new ConfigError(variable, 'required with KNOWLEDGE_STORAGE=s3');
+    }
   }
   return {
     port: env.PORT,

@@ -18,20 +18,25 @@ import {
 } from 'fastify-type-provider-zod';
 import type { Migration } from '../db/index.js';
 import { KeelError } from '../errors/index.js';
+import type { JobQueue } from '../jobs/index.js';
 import { createMetrics } from '../metrics/index.js';
 import { declaredActions, type KeelModule, type ModuleContext } from '../module/index.js';
 import { runWithTrace, traceUuidFromHeaders } from '../trace/index.js';
 import { type AccessProvider, type Authorize, checkAccess, noIdentity, PUBLIC } from './access.js';
+import { jobsRoutes } from './jobs.routes.js';
 import { createRouteIndex } from './method-not-allowed.js';
 import { errorHandler, sendProblem } from './problem.js';
 import { securityHeaders } from './security-headers.js';
 import { systemRoutes } from './system.routes.js';
+import { webRoutes } from './web.routes.js';
 
 export interface AppDeps extends ModuleContext {
   modules: readonly KeelModule[];
   /** Migrations this build knows, so `/ready` can tell whether the database is current. */
   migrations: readonly Migration[];
   queueDepths?: () => Promise<Array<{ queue: string; depth: number }>>;
+  /** The job queue, for `/admin/jobs` (absent in processes and tests without one). */
+  jobs?: Pick<JobQueue, 'states' | 'deadLetters'>;
   /**
    * Checks a route's RBAC action for a request. Default: the access provider of the module that
    * declares one (identity), else nobody is signed in. Tests may pass their own.
@@ -40,6 +45,8 @@ export interface AppDeps extends ModuleContext {
   /** True once shutdown began: `/ready` turns 503 so load balancers stop sending traffic. */
   isShuttingDown?: () => boolean;
   version: string;
+  /** The built web app (default web/dist); tests point it at a fixture. */
+  webRoot?: string;
 }
 
 /** One registered route and the action it requires (null: none declared, so it is closed). */
@@ -253,6 +260,8 @@ export async function buildApp(deps: AppDeps): Promise<KeelApp> {
   }
 
   await app.register(systemRoutes, { deps, metrics });
+  await app.register(webRoutes({ root: deps.webRoot }));
+  await app.register(jobsRoutes(deps.jobs));
   for (const module of deps.modules) {
     if (!module.routes) continue;
     await app.register(module.routes.plugin(moduleContext(module)), {

@@ -13,6 +13,7 @@ import {
 } from './oauth/index.js';
 import { orgsRoutes } from './orgs/orgs.routes.js';
 import { type PhoneAuthOptions, phoneAuthRoutes, phoneConfigFrom } from './phone/index.js';
+import { setupRoutes } from './setup/setup.routes.js';
 import { teamsRoutes } from './teams/teams.routes.js';
 import { meRoutes } from './users/me.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -30,6 +31,7 @@ export function identityRoutes(
 ): FastifyPluginAsync {
   return async function identityPlugin(app) {
     await app.register(authRoutes(services), { prefix: '/auth' });
+    await app.register(setupRoutes(services), { prefix: '/auth' });
     const settings = services.ctx.config.settings;
     await app.register(phoneAuthRoutes(services, { ...options.phone, config: phoneConfigFrom(settings) }), {
       prefix: '/auth/phone',

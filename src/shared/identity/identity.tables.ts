@@ -468,3 +468,16 @@ export const deletionRequests = identitySchema.table(
       .where(sql`${t.status} in ('pending', 'processing')`),
   ],
 );
+
+/**
+ * The first-run setup link: while no active admin exists, each server start issues one token
+ * (printed, stored as an HMAC) that lets one person create the first admin account.
+ */
+export const setupTokens = identitySchema.table('setup_tokens', {
+  id: uuid('id').primaryKey(),
+  tokenHash: varchar('token_hash', { length: 64 }).notNull().unique(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  usedBy: uuid('used_by'),
+  createdAt: created(),
+});

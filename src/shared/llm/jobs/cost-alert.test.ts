@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../../test/support/db.js';
+import { eventually } from '../../../../test/support/eventually.js';
 import { useIdentityHarness } from '../../../../test/support/identity.js';
-import { eventually } from '../../../../test/support/notify.js';
 import { notifyServices } from '../../notify/index.js';
 import { sendCostAlert } from './cost-alert.js';
 import { rollUpUsage } from './usage-rollup.job.js';

@@ -4,9 +4,16 @@ import type { Redis } from 'ioredis';
 import { KeelError } from '../../../kernel/errors/index.js';
 import type { RateLimitRules, ResolvedRule } from './rate-limit.rules.js';
 
-/** Probes and the API reference are never limited: load balancers and monitors poll them. */
+/**
+ * Probes and the API reference are never limited: load balancers and monitors poll them. Nor is
+ * the web app's static files (`/`, `/app/…`): one cold page load fetches some twenty of them, and
+ * a 429 on a code chunk breaks the page; they cost a file read, not an API call.
+ */
 export function isExempt(url: string): boolean {
   return (
+    url === '/' ||
+    url === '/app' ||
+    url.startsWith('/app/') ||
     url === '/health' ||
     url === '/ready' ||
     url === '/metrics' ||

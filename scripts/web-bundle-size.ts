@@ -28,6 +28,12 @@ const account = (page: string) => [
   `src/products/account/${page}`,
 ];
 
+const documents = (page: string) => [
+  shell,
+  'src/products/documents/documents.product.tsx',
+  `src/products/documents/${page}`,
+];
+
 /** Each route and the lazy modules (React.lazy) it renders, as named in the manifest. */
 export const routeModules: Record<string, string[]> = {
   '/sign-in': ['src/pages/sign-in/sign-in.page.tsx'],
@@ -44,6 +50,8 @@ export const routeModules: Record<string, string[]> = {
   '/admin/jobs': admin('jobs.page.tsx'),
   '/admin/notices': admin('notices.page.tsx'),
   '/admin/notifications': admin('delivery.page.tsx'),
+  '/documents/library': documents('library.page.tsx'),
+  '/documents/search': documents('search.page.tsx'),
 };
 
 export interface RouteSize {

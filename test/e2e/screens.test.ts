@@ -109,7 +109,7 @@ describe.skipIf(!hasChromium)('every main page on a phone and a desktop', { time
     await page.getByRole('button', { name: /Switch product/ }).click();
     const products = page.getByRole('dialog', { name: 'Products' });
     const names = await products.getByRole('link').allTextContents();
-    expect(names.map((n) => n.split(/(?=[A-Z][a-z]+,)|\s{2,}/)[0])).toHaveLength(2);
+    expect(names.map((n) => n.split(/(?=[A-Z][a-z]+,)|\s{2,}/)[0])).toHaveLength(3);
     expect(names.join(' ')).toMatch(/Admin.*Account/);
     await products.getByRole('link', { name: /Account/ }).click();
     await page.waitForURL(/\/app\/account\/profile$/);

@@ -1,4 +1,4 @@
-import { type LucideIcon, ShieldCheck, UserRound } from 'lucide-react';
+import { FileText, type LucideIcon, ShieldCheck, UserRound } from 'lucide-react';
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { Me } from '../api/types';
 import type { MessageKey } from '../i18n/i18n';
@@ -29,6 +29,15 @@ export const products: readonly Product[] = [
     icon: ShieldCheck,
     visible: (me) => me.roles.includes('admin'),
     component: lazy(() => import('../products/admin/admin.product')),
+  },
+  {
+    id: 'documents',
+    path: '/documents',
+    label: 'products.documents',
+    description: 'products.documentsDescription',
+    icon: FileText,
+    visible: () => true,
+    component: lazy(() => import('../products/documents/documents.product')),
   },
   {
     id: 'account',

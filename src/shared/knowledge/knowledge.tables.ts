@@ -83,7 +83,10 @@ export const documents = knowledgeSchema.table(
     contentHash: varchar('content_hash', { length: 64 }).notNull(),
     /** pending → processing → completed | failed */
     status: varchar('status', { length: 16 }).notNull(),
+    /** Why it failed, for the uploader (`the PDF is encrypted; …`). */
     failureReason: varchar('failure_reason', { length: 1000 }),
+    /** The failure as a stable code: an extraction reason (`encrypted`, `zip_bomb`, …) or `internal`. */
+    failureCode: varchar('failure_code', { length: 16 }),
     /** 0–100 while processing. */
     progress: smallint('progress').notNull().default(0),
     pageCount: integer('page_count'),
@@ -208,3 +211,13 @@ export const ingestEvents = knowledgeSchema.table(
   },
   (t) => [index('ingest_events_document_idx').on(t.documentId, t.id)],
 );
+
+/**
+ * Storage objects whose rows are gone but whose bytes may remain (a base erased with its user, a
+ * purge that could not reach the storage): the purge job deletes each object, then its row. Rows
+ * are written in the transaction that drops the documents, so no file is ever forgotten.
+ */
+export const storageOrphans = knowledgeSchema.table('storage_orphans', {
+  storageKey: varchar('storage_key', { length: 500 }).primaryKey(),
+  createdAt: created(),
+});

@@ -45,6 +45,8 @@ export const planCatalog = plansSchema.table(
     maxCommitsPerMonth: integer('max_commits_per_month'),
     maxDescribesPerMonth: integer('max_describes_per_month'),
     maxUploadsPerDay: integer('max_uploads_per_day'),
+    /** MiB per uploaded document; null = no plan limit (the extraction limit still applies). */
+    maxUploadMb: integer('max_upload_mb'),
     kakaoNotiRemaining: integer('kakao_noti_remaining'),
     slackEnabled: boolean('slack_enabled').notNull(),
     adLayerEnabled: boolean('ad_layer_enabled').notNull(),
@@ -63,6 +65,7 @@ export const planCatalog = plansSchema.table(
   },
   (t) => [
     check('plan_catalog_price_check', sql`${t.monthlyPriceUsd} >= 0`),
+    check('plan_catalog_upload_mb_check', sql`coalesce(${t.maxUploadMb}, 0) >= 0`),
     check(
       'plan_catalog_limits_check',
       sql`coalesce(${t.maxCommitsPerDay}, 0) >= 0 and coalesce(${t.maxCommitsPerMonth}, 0) >= 0

@@ -73,3 +73,12 @@ export async function adminUserIds(conn: SqlConnection, orgId: string | null): P
       );
   return rows.map((r) => r.id);
 }
+
+/** The teams a user belongs to (another module's shares by team are checked against these). */
+export async function teamIdsOfUser(conn: SqlConnection, userId: string): Promise<string[]> {
+  const rows = await conn.query<{ teamId: string }>(
+    'select team_id as "teamId" from identity.team_memberships where user_id = $1 order by team_id',
+    [userId],
+  );
+  return rows.map((r) => r.teamId);
+}

@@ -10,6 +10,7 @@ const columns = {
   max_commits_per_month: 'integer',
   max_describes_per_month: 'integer',
   max_uploads_per_day: 'integer',
+  max_upload_mb: 'integer',
   kakao_noti_remaining: 'integer',
   slack_enabled: 'boolean',
   ad_layer_enabled: 'boolean',

@@ -30,6 +30,8 @@ export const planFieldsSchema = z.strictObject({
   max_commits_per_month: limit,
   max_describes_per_month: limit,
   max_uploads_per_day: limit,
+  /** Largest document one upload may be, in MiB (knowledge's upload route; 413 above it). */
+  max_upload_mb: limit,
   kakao_noti_remaining: limit,
   slack_enabled: flag,
   ad_layer_enabled: flag,

@@ -47,6 +47,10 @@ describe('catalog file validation', () => {
       'plans.basic.max_commits_per_day',
     );
     expect(problemOf((p) => delete p.premium?.slack_enabled)?.field).toBe('plans.premium.slack_enabled');
+    expect(problemOf((p) => Object.assign(p.free ?? {}, { max_upload_mb: 2.5 }))?.field).toBe(
+      'plans.free.max_upload_mb',
+    );
+    expect(problemOf((p) => delete p.basic?.max_upload_mb)?.field).toBe('plans.basic.max_upload_mb');
     expect(problemOf((p) => Object.assign(p.free ?? {}, { max_comits_per_day: 5 }))).toMatchObject({
       field: 'plans.free',
       reason: expect.stringContaining('max_comits_per_day'),
@@ -112,6 +116,7 @@ describe.each(testDatabases)('plan catalog on $kind', (target) => {
       max_commits_per_month: 100,
       max_describes_per_month: 100,
       max_uploads_per_day: 10,
+      max_upload_mb: 10,
       kakao_noti_remaining: 0,
       slack_enabled: false,
       ad_layer_enabled: true,
@@ -131,6 +136,7 @@ describe.each(testDatabases)('plan catalog on $kind', (target) => {
       max_commits_per_month: null,
       max_describes_per_month: null,
       max_uploads_per_day: 1000,
+      max_upload_mb: 100,
       prompt_personalization_enabled: true,
     });
     expect(byKey.org).toMatchObject({
@@ -139,6 +145,7 @@ describe.each(testDatabases)('plan catalog on $kind', (target) => {
       max_commits_per_month: null,
       max_describes_per_month: null,
       max_uploads_per_day: null,
+      max_upload_mb: null,
       kakao_noti_remaining: 1000,
       data_retention_days: 1825,
       team_features_enabled: true,

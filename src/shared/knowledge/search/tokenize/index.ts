@@ -1,1 +1,1 @@
-export { ENGLISH_STOP_WORDS, tokenize } from './tokenize.js';
+export { ENGLISH_STOP_WORDS, type TermSpan, tokenize, tokenSpans } from './tokenize.js';

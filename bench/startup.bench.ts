@@ -28,7 +28,7 @@ export async function startupBench(): Promise<BenchResult> {
   }
   return {
     name: 'Start-up',
-    method: `\`keel serve\` spawned as a child process (\`node bin/keel.mjs serve\`, which runs the dist/keel.mjs bundle) with a fresh KEEL_DATA_DIR; time from spawn until GET /ready answers 200 (polled every 10 ms). "First start" copies the empty cluster that \`keel setup\` prepared at \`npm install\` (without it PGlite runs initdb, another 3–5 s here), then applies every migration and installs the job queue; "restart" reopens the migrated directory. PGlite's WASM is compiled with V8's baseline compiler only (see useBaselineWasmCompiler in src/kernel/db/database.ts): with TurboFan tier-up a restart measured ~2.0 s and ~230 MB here. RSS read from /proc after 2 s idle. Median of ${runs} runs.`,
+    method: `\`keel serve\` spawned as a child process (\`node bin/keel.mjs serve\`, which runs the dist/keel.mjs bundle) with a fresh KEEL_DATA_DIR; time from spawn until GET /ready answers 200 (polled every 10 ms). "First start" copies the empty cluster that \`keel setup\` prepared at \`npm install\` (without it PGlite runs initdb, another 3–5 s here), then applies every migration and installs the job queue; "restart" reopens the migrated directory. PGlite's WASM is compiled with V8's baseline compiler only (see enableBaselineWasmCompiler in src/kernel/db/database.ts): with TurboFan tier-up a restart measured ~2.0 s and ~230 MB here. RSS read from /proc after 2 s idle. Median of ${runs} runs.`,
     rows: [
       {
         measure: 'first start to /ready (all migrations)',

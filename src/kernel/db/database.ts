@@ -71,7 +71,7 @@ export async function openDatabase(
 }
 
 export async function openPglite(dataDir: string | null, options: OpenOptions = {}): Promise<Database> {
-  useBaselineWasmCompiler();
+  enableBaselineWasmCompiler();
   const fresh = dataDir === null || isNewDataDir(dataDir);
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const release = dataDir ? acquireEmbeddedLock(dataDir) : () => undefined;
@@ -135,7 +135,7 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
  * RSS, and ran 3 000 inserts and 3 000 point selects no slower. The flag only affects WASM
  * compiled afterwards, which in Keel is PGlite alone.
  */
-function useBaselineWasmCompiler(): void {
+function enableBaselineWasmCompiler(): void {
   setFlagsFromString('--liftoff-only');
 }
 

@@ -10,4 +10,4 @@ export { createLlmModule, llmModule } from './llm.module.js';
 export { analyzeFile, type FileFacts, type FileKind, fileKind } from './offline/commit-analysis.js';
 export { decideType, focusOf, inferScope, scopeOfPath, type TypeDecision } from './offline/commit-rules.js';
 export { type DiffLine, type FileDiff, type FileStatus, type Hunk, parseDiff } from './offline/diff.js';
-export { countTokens, truncateToTokens } from './offline/index.js';
+export { countTokens } from './offline/index.js';

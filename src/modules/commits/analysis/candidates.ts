@@ -77,14 +77,14 @@ export interface TypeResult {
 /**
  * The facts decideType reads, bounded: it looks for each new export's name in every added line
  * of the other files (building a regular expression per line), which grows with exports × lines
- * (minutes on a 50 000-line change). Counts stay exact; only the lists it searches are cut: 12
- * declarations in all (shared out one file at a time) and 400 lines — enough to see whether
+ * (minutes on a 50 000-line change). Counts stay exact; only the lists it searches are cut: 8
+ * declarations in all (shared out one file at a time) and 240 lines — enough to see whether
  * new exports exist and are used elsewhere.
  */
 export function boundedFacts(facts: readonly FileFacts[]): FileFacts[] {
-  const perFileLines = Math.max(10, Math.floor(400 / Math.max(1, facts.length)));
+  const perFileLines = Math.max(8, Math.floor(240 / Math.max(1, facts.length)));
   const quota = facts.map(() => 0);
-  let budget = 12;
+  let budget = 8;
   for (let round = 0; budget > 0; round++) {
     let given = false;
     for (const [i, f] of facts.entries()) {

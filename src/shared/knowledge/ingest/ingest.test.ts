@@ -236,7 +236,9 @@ describe.each(testDatabases)('document ingest ($kind)', (target) => {
     });
     const working = queue.drain(knowledge());
     let midway: { status: string; progress: number } | undefined;
-    for (let tries = 0; !midway && tries < 500; tries++) {
+    // Up to 30 s: on a loaded CI machine extraction alone can take several seconds.
+    const deadline = performance.now() + 30_000;
+    while (!midway && performance.now() < deadline) {
       const doc = (await get(`/api/documents/${id}`)).json();
       if (doc.status === 'processing' && doc.progress >= 60) midway = doc;
       else await new Promise((resolve) => setTimeout(resolve, 10));
@@ -254,7 +256,10 @@ describe.each(testDatabases)('document ingest ($kind)', (target) => {
     const statuses = [...stream.body.matchAll(/event: status\ndata: (.*)\n/g)].map((m) =>
       JSON.parse(m[1] as string),
     );
-    expect(statuses[0]).toMatchObject({ status: 'processing', progress: midway?.progress });
+    // The job may have moved on a step (to where it is held) between the poll and the stream.
+    expect(statuses[0]).toMatchObject({ status: 'processing' });
+    expect(statuses[0].progress).toBeGreaterThanOrEqual(midway?.progress ?? 0);
+    expect(statuses[0].progress).toBeLessThan(100);
     expect(statuses.at(-1)).toMatchObject({ status: 'completed', progress: 100 });
   });
 

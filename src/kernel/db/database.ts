@@ -70,6 +70,34 @@ export async function openDatabase(
     : openPostgres(database.url, database.poolMax, options.log);
 }
 
+/** How long a chain of PGlite statements may keep the event loop from turning. */
+const PGLITE_TURN_MS = 10;
+
+/**
+ * PGlite runs a statement synchronously in WebAssembly and settles its promise at once, so a
+ * loop of awaited statements is one unbroken chain of microtasks: timers and sockets (the HTTP
+ * server, outbound requests, the dispatcher's time limits) wait until the loop ends. Measured
+ * here: 16 writers in a loop held a 5 s timer back for 20 s, and notify's webhooks timed out
+ * on loopback and were sent twice. After a statement, once PGLITE_TURN_MS have passed since the
+ * loop last turned for us, wait for it to turn (setImmediate: timers and I/O run first).
+ */
+function createTurnYielder(): () => Promise<void> {
+  let since = performance.now();
+  let turning: Promise<void> | null = null;
+  return () => {
+    if (turning) return turning;
+    if (performance.now() - since < PGLITE_TURN_MS) return Promise.resolve();
+    turning = new Promise((resolve) =>
+      setImmediate(() => {
+        since = performance.now();
+        turning = null;
+        resolve();
+      }),
+    );
+    return turning;
+  };
+}
+
 export async function openPglite(dataDir: string | null, options: OpenOptions = {}): Promise<Database> {
   enableBaselineWasmCompiler();
   const fresh = dataDir === null || isNewDataDir(dataDir);
@@ -88,12 +116,16 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
     release();
     throw error;
   }
+  const turn = createTurnYielder();
   const conn: SqlConnection = {
     async query<T>(text: string, params?: unknown[]) {
-      return (await client.query<T>(text, params)).rows;
+      const result = await client.query<T>(text, params);
+      await turn();
+      return result.rows;
     },
     async exec(sql: string) {
       await client.exec(sql);
+      await turn();
     },
   };
   return {
@@ -104,9 +136,14 @@ export async function openPglite(dataDir: string | null, options: OpenOptions = 
     transaction: (fn) =>
       client.transaction((tx) =>
         fn({
-          query: async <T>(text: string, params?: unknown[]) => (await tx.query<T>(text, params)).rows,
+          query: async <T>(text: string, params?: unknown[]) => {
+            const result = await tx.query<T>(text, params);
+            await turn();
+            return result.rows;
+          },
           exec: async (sql: string) => {
             await tx.exec(sql);
+            await turn();
           },
         }),
       ),

@@ -50,4 +50,31 @@ describe('embedded database', () => {
     expect(await db.query('select 1 as one')).toEqual([{ one: 1 }]);
     await db.close();
   });
+
+  it('lets timers and sockets run while a loop of statements keeps it busy', async () => {
+    // PGlite settles each statement at once: without yielding, an awaited loop of statements
+    // never lets the event loop turn, and a 20 ms timer would wait for the whole loop.
+    const db = await openPglite(null);
+    try {
+      await db.exec('create table ticks (n int)');
+      let fired = false;
+      const timer = setTimeout(() => {
+        fired = true;
+      }, 20);
+      const writers = Array.from({ length: 4 }, async () => {
+        const started = performance.now();
+        while (!fired && performance.now() - started < 10_000) {
+          await db.transaction(async (tx) => {
+            await tx.query('insert into ticks values (1)');
+          });
+          await db.query('select count(*) from ticks');
+        }
+      });
+      await Promise.all(writers);
+      clearTimeout(timer);
+      expect(fired).toBe(true);
+    } finally {
+      await db.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { pruneNodesJob, pruneNodesSchedule } from './kernel/leader/index.js';
 import type { BackgroundWorker, KeelModule, ModuleContext } from './kernel/module/index.js';
 import { orderModules, userErasersOf } from './kernel/module/index.js';
 import { projectRoot } from './kernel/paths.js';
+import { commitsModule } from './modules/commits/index.js';
 import { identityModule } from './shared/identity/index.js';
 import { knowledgeModule } from './shared/knowledge/index.js';
 import { llmModule } from './shared/llm/index.js';
@@ -40,6 +41,7 @@ export const allModules: readonly KeelModule[] = orderModules([
   llmModule,
   notifyModule,
   knowledgeModule,
+  commitsModule,
 ]);
 
 /** Every module's job handlers, each built with a context whose log names its module. */

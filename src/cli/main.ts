@@ -3,6 +3,7 @@ import { EmbeddedDatabaseBusyError } from '../kernel/db/index.js';
 import { type Command, helpText, parseCommandArgs, UsageError } from './command.js';
 import { adminCommand } from './commands/admin.js';
 import { doctorCommand } from './commands/doctor.js';
+import { draftCommand } from './commands/draft.js';
 import { evalCommand } from './commands/eval.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -17,6 +18,7 @@ const commands: Command[] = [
   keysCommand,
   adminCommand,
   setupCommand,
+  draftCommand,
   evalCommand,
   versionCommand,
 ];

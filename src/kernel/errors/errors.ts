@@ -52,6 +52,22 @@ export class KeelError extends Error {
   }
 }
 
+/**
+ * A 400 naming the fields that are wrong; the message leads with the first.
+ *
+ * @example
+ * throw invalidFields([{ field: 'name', message: 'is already taken' }]);
+ */
+export function invalidFields(
+  errors: readonly FieldError[],
+  code: ErrorCode = 'validation_failed',
+): KeelError {
+  const [first] = errors;
+  return new KeelError(code, first ? `${first.field}: ${first.message}` : 'The request is not valid.', {
+    details: { errors: [...errors] },
+  });
+}
+
 export function isKeelError(error: unknown): error is KeelError {
   return error instanceof KeelError;
 }

@@ -2,6 +2,7 @@ export {
   type ErrorCode,
   errorCodes,
   type FieldError,
+  invalidFields,
   isDatabaseUnavailable,
   isKeelError,
   isUniqueViolation,

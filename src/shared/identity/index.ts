@@ -5,5 +5,6 @@ export {
   adminUserIds,
   type NotificationContact,
   notificationContacts,
+  orgOfTeam,
   teamIdsOfUser,
 } from './users/contact.js';

@@ -1988,6 +1988,1207 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/commits/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The repositories you can reach */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /**
+                                 * @description your level: read, write (draft, approve), admin
+                                 * @enum {string}
+                                 */
+                                access: "R" | "W" | "A";
+                                convention: {
+                                    [key: string]: unknown;
+                                };
+                                created_at: string;
+                                default_branch: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                ignore_patterns: string[];
+                                language: ("ko" | "en") | null;
+                                name: string;
+                                org_id: string | null;
+                                /** Format: uuid */
+                                owner_user_id: string;
+                                remote_url: string | null;
+                                rules: unknown[];
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a repository (in the org you act in, else a personal one) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description { kind: "conventional" } | { kind: "gitmoji", style: "code" | "unicode" } | { kind: "custom", template } */
+                        convention?: {
+                            [key: string]: unknown;
+                        };
+                        default_branch?: string | null;
+                        ignore_patterns?: string[];
+                        /** @description null: follow the repository history */
+                        language?: ("ko" | "en") | null;
+                        name: string;
+                        remote_url?: string | null;
+                        /** @description commit-message rules; see docs/commits.md */
+                        rules?: unknown[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description your level: read, write (draft, approve), admin
+                             * @enum {string}
+                             */
+                            access: "R" | "W" | "A";
+                            convention: {
+                                [key: string]: unknown;
+                            };
+                            created_at: string;
+                            default_branch: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            ignore_patterns: string[];
+                            language: ("ko" | "en") | null;
+                            name: string;
+                            org_id: string | null;
+                            /** Format: uuid */
+                            owner_user_id: string;
+                            remote_url: string | null;
+                            rules: unknown[];
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/repositories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One repository */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description your level: read, write (draft, approve), admin
+                             * @enum {string}
+                             */
+                            access: "R" | "W" | "A";
+                            convention: {
+                                [key: string]: unknown;
+                            };
+                            created_at: string;
+                            default_branch: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            ignore_patterns: string[];
+                            language: ("ko" | "en") | null;
+                            name: string;
+                            org_id: string | null;
+                            /** Format: uuid */
+                            owner_user_id: string;
+                            remote_url: string | null;
+                            rules: unknown[];
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete it with its requests and drafts (admin access) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change its name, convention, language, rules or ignore patterns (admin access) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description { kind: "conventional" } | { kind: "gitmoji", style: "code" | "unicode" } | { kind: "custom", template } */
+                        convention?: {
+                            [key: string]: unknown;
+                        };
+                        default_branch?: string | null;
+                        ignore_patterns?: string[];
+                        /** @description null: follow the repository history */
+                        language?: ("ko" | "en") | null;
+                        name?: string;
+                        remote_url?: string | null;
+                        /** @description commit-message rules; see docs/commits.md */
+                        rules?: unknown[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /**
+                             * @description your level: read, write (draft, approve), admin
+                             * @enum {string}
+                             */
+                            access: "R" | "W" | "A";
+                            convention: {
+                                [key: string]: unknown;
+                            };
+                            created_at: string;
+                            default_branch: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            ignore_patterns: string[];
+                            language: ("ko" | "en") | null;
+                            name: string;
+                            org_id: string | null;
+                            /** Format: uuid */
+                            owner_user_id: string;
+                            remote_url: string | null;
+                            rules: unknown[];
+                            updated_at: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/commits/repositories/{id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Teams with access and their level */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                level: "R" | "W" | "A";
+                                /** Format: uuid */
+                                team_id: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/repositories/{id}/access/{teamId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Give a team of the repository's org access */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    teamId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        level: "R" | "W" | "A";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        /** Remove a team's access */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    teamId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/repositories/{id}/approved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approved messages waiting for the local agent to commit and push */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                added_lines: number;
+                                branch: string | null;
+                                created_at: string;
+                                elapsed_ms: number;
+                                files: number;
+                                head_sha: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                language: string;
+                                message: string;
+                                removed_lines: number;
+                                /** Format: uuid */
+                                repository_id: string;
+                                skipped: {
+                                    path: string;
+                                    reason: string;
+                                }[];
+                                source: string;
+                                status: string;
+                                trigger: string;
+                                truncated: boolean;
+                                updated_at: string;
+                                /** Format: uuid */
+                                user_id: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/repositories/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record commits the repository has (hooks, history import): drafts learn the team's voice */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        commits: {
+                            /** Format: date-time */
+                            committed_at: string;
+                            message: string;
+                            sha: string;
+                        }[];
+                        /**
+                         * @default import
+                         * @enum {string}
+                         */
+                        origin?: "hook" | "import";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recorded: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A repository's requests, newest first */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit?: number;
+                    repository_id: string;
+                    status?: "ready" | "approved" | "rejected" | "committed" | "pushed" | "push_failed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                added_lines: number;
+                                branch: string | null;
+                                created_at: string;
+                                elapsed_ms: number;
+                                files: number;
+                                head_sha: string | null;
+                                /** Format: uuid */
+                                id: string;
+                                language: string;
+                                removed_lines: number;
+                                /** Format: uuid */
+                                repository_id: string;
+                                skipped: {
+                                    path: string;
+                                    reason: string;
+                                }[];
+                                source: string;
+                                status: string;
+                                trigger: string;
+                                truncated: boolean;
+                                updated_at: string;
+                                /** Format: uuid */
+                                user_id: string;
+                            }[];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft commit messages for a change (scoped, drafted, styled, checked against the rules) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        branch?: string | null;
+                        /** @description full contents before/after by path, so declarations can be read */
+                        contents?: {
+                            [key: string]: {
+                                new?: string | null;
+                                old?: string | null;
+                            };
+                        };
+                        /**
+                         * @description drafts wanted
+                         * @default 2
+                         */
+                        count?: number;
+                        /** @description the change as a unified diff (git diff) */
+                        diff: string;
+                        head_sha?: string | null;
+                        /** @enum {string} */
+                        language?: "ko" | "en";
+                        /** Format: uuid */
+                        repository_id: string;
+                        /**
+                         * @default api
+                         * @enum {string}
+                         */
+                        trigger?: "hook" | "watch" | "cli" | "api" | "web";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A request with its drafts, changed files and scoping */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a draft (as edited); once per request */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        draft_id?: string | null;
+                        /** @description the message as edited; else the draft */
+                        message?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/requests/{id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft again (new drafts are added) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 2 */
+                        count?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the drafts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/requests/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The local agent's report: committed, pushed, or why the push failed */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        commit_sha?: string | null;
+                        error?: string | null;
+                        /** @enum {string} */
+                        status: "committed" | "pushed" | "push_failed";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/deletion-requests/": {
         parameters: {
             query?: never;

@@ -82,3 +82,12 @@ export async function teamIdsOfUser(conn: SqlConnection, userId: string): Promis
   );
   return rows.map((r) => r.teamId);
 }
+
+/** The org a team belongs to; null when there is no such team. */
+export async function orgOfTeam(conn: SqlConnection, teamId: string): Promise<string | null> {
+  const [row] = await conn.query<{ orgId: string }>(
+    'select org_id as "orgId" from identity.teams where id = $1',
+    [teamId],
+  );
+  return row?.orgId ?? null;
+}

@@ -1,0 +1,29 @@
+import { type ModuleContext, servicesPerContext } from '../../kernel/module/index.js';
+import { llmServices } from '../../shared/llm/index.js';
+import { planAllowances } from '../../shared/plans/index.js';
+import { createRepositories, type Repositories } from './repositories/repositories.service.js';
+import { createRequests, type Requests } from './requests/requests.service.js';
+
+/**
+ * The Commits module's services, one set per context: routes and the CLI share them.
+ *
+ * @example
+ * const commits = commitsServices(ctx);
+ * const { repository } = await commits.repositories.create(caller, { name: 'keel' });
+ * const detail = await commits.requests.create(caller, { repositoryId: repository.id, diff, trigger: 'cli' });
+ */
+export interface Commits {
+  repositories: Repositories;
+  requests: Requests;
+}
+
+export const commitsServices = servicesPerContext((ctx: ModuleContext): Commits => {
+  const repositories = createRepositories(ctx.db);
+  const requests = createRequests({
+    db: ctx.db,
+    repositories,
+    gateway: llmServices(ctx).gateway,
+    allowances: planAllowances(ctx),
+  });
+  return { repositories, requests };
+});

@@ -1,0 +1,245 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDatabases } from '../../../test/support/db.js';
+import { type SignedInUser, useIdentityHarness } from '../../../test/support/identity.js';
+import { createTestRepo, type TestRepo } from './capture/test-repo.js';
+
+const HEADER_TS = (guard: string[]) =>
+  [
+    "import { split } from './split';",
+    '',
+    'export interface Header {',
+    '  name: string;',
+    '  value: string;',
+    '}',
+    '',
+    'export function parseHeader(text: string): Header | null {',
+    ...guard,
+    '  const [name, value] = split(text);',
+    '  return { name: name.trim(), value: value.trim() };',
+    '}',
+    '',
+  ].join('\n');
+
+interface Detail {
+  id: string;
+  status: string;
+  files: number;
+  drafts: Array<{
+    id: string;
+    type: string;
+    scope: string | null;
+    subject: string;
+    message: string;
+    origin: string;
+    notes: string[];
+  }>;
+  files_changed: Array<{ path: string; elements: Array<{ name: string; top: boolean }> }>;
+  scoping: { top: Array<{ name: string; guard_added: boolean }>; type_candidates: Array<{ value: string }> };
+  finalized: { message: string; commit_sha: string | null; push_error: string | null } | null;
+}
+
+describe.each(testDatabases)('commits API ($kind)', (target) => {
+  const h = useIdentityHarness(target);
+  let owner: SignedInUser;
+  let stranger: SignedInUser;
+  let repo: TestRepo;
+  let diff: string;
+  let contents: Record<string, { old: string; new: string }>;
+
+  beforeAll(async () => {
+    owner = await h.user();
+    stranger = await h.user();
+    repo = createTestRepo();
+    repo.write('src/parser/header.ts', HEADER_TS([]));
+    repo.commit('feat(parser): parse headers');
+    repo.write('src/parser/header.ts', HEADER_TS(['  if (!text) return null;']));
+    diff = `${repo.git('diff')}\n`;
+    contents = {
+      'src/parser/header.ts': { old: HEADER_TS([]), new: HEADER_TS(['  if (!text) return null;']) },
+    };
+  });
+  afterAll(() => repo?.cleanup());
+
+  const post = (user: SignedInUser, url: string, payload: unknown) =>
+    h.app.inject({ method: 'POST', url, headers: user.auth, payload: payload as Record<string, unknown> });
+
+  async function newRepository(user: SignedInUser, body: Record<string, unknown> = {}) {
+    const res = await post(user, '/commits/repositories', {
+      name: `repo-${Math.random().toString(36).slice(2)}`,
+      ...body,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as { id: string; name: string; access: string };
+  }
+
+  async function draft(user: SignedInUser, repositoryId: string, extra: Record<string, unknown> = {}) {
+    const res = await post(user, '/commits/requests', {
+      repository_id: repositoryId,
+      diff,
+      contents,
+      trigger: 'cli',
+      ...extra,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as Detail;
+  }
+
+  it('registers a repository, and refuses a taken name or a bad convention with the field', async () => {
+    const created = await newRepository(owner, { name: 'keel' });
+    expect(created).toMatchObject({ name: 'keel', access: 'A' });
+    const again = await post(owner, '/commits/repositories', { name: 'keel' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().errors[0]).toMatchObject({ field: 'name' });
+    const bad = await post(owner, '/commits/repositories', {
+      name: 'other',
+      convention: { kind: 'custom', template: '{{#type}}unclosed' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.headers['content-type']).toContain('application/problem+json');
+    expect(bad.json().errors[0].field).toBe('convention.template');
+    const badRules = await post(owner, '/commits/repositories', {
+      name: 'other',
+      rules: [{ rule: 'subject-max-length', level: 'block', value: -3 }],
+    });
+    expect(badRules.statusCode).toBe(400);
+    expect(badRules.json().errors[0].field).toMatch(/^rules\[0\]/);
+    const list = await h.app.inject({ method: 'GET', url: '/commits/repositories', headers: owner.auth });
+    expect(list.json().items.map((r: { name: string }) => r.name)).toEqual(['keel']);
+  });
+
+  it('drafts fix(parser) from a guard added to parseHeader, with the scoping and the changed files', async () => {
+    const { id } = await newRepository(owner);
+    const detail = await draft(owner, id);
+    expect(detail.status).toBe('ready');
+    expect(detail.files).toBe(1);
+    expect(detail.drafts[0]).toMatchObject({
+      type: 'fix',
+      scope: 'parser',
+      subject: 'handle empty text in parseHeader',
+      origin: 'offline',
+    });
+    expect(detail.drafts[0]?.message).toBe('fix(parser): handle empty text in parseHeader');
+    expect(detail.scoping.top[0]).toMatchObject({ name: 'parseHeader', guard_added: true });
+    expect(detail.files_changed[0]?.elements[0]).toMatchObject({ name: 'parseHeader', top: true });
+    const read = await h.app.inject({
+      method: 'GET',
+      url: `/commits/requests/${detail.id}`,
+      headers: owner.auth,
+    });
+    expect(read.statusCode).toBe(200);
+    expect(read.json().drafts).toHaveLength(detail.drafts.length);
+  });
+
+  it('refuses an empty diff naming the field, and hides a repository from a stranger', async () => {
+    const { id } = await newRepository(owner);
+    const empty = await post(owner, '/commits/requests', {
+      repository_id: id,
+      diff: 'no diff here',
+      trigger: 'cli',
+    });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().errors[0]).toMatchObject({ field: 'diff' });
+    const detail = await draft(owner, id);
+    for (const url of [`/commits/repositories/${id}`, `/commits/requests/${detail.id}`]) {
+      const res = await h.app.inject({ method: 'GET', url, headers: stranger.auth });
+      expect(res.statusCode).toBe(404);
+    }
+    const theirs = await post(stranger, '/commits/requests', { repository_id: id, diff, trigger: 'cli' });
+    expect(theirs.statusCode).toBe(404);
+    const approve = await post(stranger, `/commits/requests/${detail.id}/approve`, {});
+    expect(approve.statusCode).toBe(404);
+  });
+
+  it('approves once: two approvals at once make one finalized commit, the other is told why', async () => {
+    const { id } = await newRepository(owner);
+    const detail = await draft(owner, id);
+    const [a, b] = await Promise.all([
+      post(owner, `/commits/requests/${detail.id}/approve`, { draft_id: detail.drafts[0]?.id }),
+      post(owner, `/commits/requests/${detail.id}/approve`, { draft_id: detail.drafts[0]?.id }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const conflict = a.statusCode === 409 ? a : b;
+    expect(conflict.json().detail).toContain('already approved');
+    const pending = await h.app.inject({
+      method: 'GET',
+      url: `/commits/repositories/${id}/approved`,
+      headers: owner.auth,
+    });
+    expect(pending.json().items).toEqual([
+      expect.objectContaining({ id: detail.id, message: 'fix(parser): handle empty text in parseHeader' }),
+    ]);
+    const pushed = await post(owner, `/commits/requests/${detail.id}/report`, {
+      status: 'pushed',
+      commit_sha: 'abc1234',
+    });
+    expect(pushed.statusCode).toBe(200);
+    expect(pushed.json()).toMatchObject({
+      status: 'pushed',
+      finalized: { commit_sha: 'abc1234', push_error: null },
+    });
+    const after = await h.app.inject({
+      method: 'GET',
+      url: `/commits/repositories/${id}/approved`,
+      headers: owner.auth,
+    });
+    expect(after.json().items).toEqual([]);
+  });
+
+  it('keeps the draft when a push is rejected, and refuses an edited message that breaks a block rule', async () => {
+    const { id } = await newRepository(owner, {
+      rules: [
+        { rule: 'type-enum', level: 'block', value: ['feat', 'fix', 'docs', 'chore'] },
+        { rule: 'subject-full-stop', level: 'warn', autofix: true },
+      ],
+    });
+    const detail = await draft(owner, id);
+    const broken = await post(owner, `/commits/requests/${detail.id}/approve`, { message: 'wip: stuff' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json().errors[0]).toMatchObject({ field: 'message' });
+    const approved = await post(owner, `/commits/requests/${detail.id}/approve`, {
+      message: 'fix(parser): handle an empty header',
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
+    const failed = await post(owner, `/commits/requests/${detail.id}/report`, {
+      status: 'push_failed',
+      commit_sha: 'def5678',
+      error: '! [rejected] main -> main (non-fast-forward)',
+    });
+    expect(failed.json()).toMatchObject({
+      status: 'push_failed',
+      finalized: {
+        message: 'fix(parser): handle an empty header',
+        push_error: expect.stringContaining('non-fast-forward'),
+      },
+    });
+    // Still waiting for a push: the agent may retry.
+    const retried = await post(owner, `/commits/requests/${detail.id}/report`, { status: 'pushed' });
+    expect(retried.json()).toMatchObject({
+      status: 'pushed',
+      finalized: { commit_sha: 'def5678', push_error: null },
+    });
+  });
+
+  it("writes in the team's voice: a Korean history gets Korean subjects", async () => {
+    const { id } = await newRepository(owner);
+    const korean = [
+      'fix(parser): 빈 헤더 처리',
+      'feat(parser): 헤더 파서 추가',
+      'refactor(parser): split 함수 분리',
+      'docs: README 설치 방법 갱신',
+      'fix(auth): 토큰 만료 시간 수정',
+      'feat(auth): 비밀번호 재설정 추가',
+      'test(parser): 헤더 파서 테스트 추가',
+    ];
+    const recorded = await post(owner, `/commits/repositories/${id}/history`, {
+      commits: korean.map((message, i) => ({
+        sha: `${i}`.padStart(7, 'a'),
+        message,
+        committed_at: new Date(Date.UTC(2026, 10, 1 + i)).toISOString(),
+      })),
+    });
+    expect(recorded.json()).toEqual({ recorded: korean.length });
+    const detail = await draft(owner, id);
+    expect(detail.drafts[0]?.message).toBe('fix(parser): parseHeader에서 빈 텍스트 처리');
+  });
+});

@@ -1,8 +1,10 @@
 import { type ModuleContext, servicesPerContext } from '../../kernel/module/index.js';
 import { llmServices } from '../../shared/llm/index.js';
+import { notifyServices } from '../../shared/notify/index.js';
 import { planAllowances } from '../../shared/plans/index.js';
 import { createRepositories, type Repositories } from './repositories/repositories.service.js';
 import { createRequests, type Requests } from './requests/requests.service.js';
+import { createReviewLinks } from './requests/review-links.js';
 
 /**
  * The Commits module's services, one set per context: routes and the CLI share them.
@@ -24,6 +26,11 @@ export const commitsServices = servicesPerContext((ctx: ModuleContext): Commits 
     repositories,
     gateway: llmServices(ctx).gateway,
     allowances: planAllowances(ctx),
+    reviews: createReviewLinks({
+      notify: notifyServices(ctx),
+      publicUrl: ctx.config.publicUrl,
+      log: ctx.log,
+    }),
   });
   return { repositories, requests };
 });

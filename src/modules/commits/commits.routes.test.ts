@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabases } from '../../../test/support/db.js';
 import { type SignedInUser, useIdentityHarness } from '../../../test/support/identity.js';
+import { eventually, withNotifyOptions } from '../../../test/support/notify.js';
+import { notifyServices } from '../../shared/notify/index.js';
 import { createTestRepo, type TestRepo } from './capture/test-repo.js';
 
 const HEADER_TS = (guard: string[]) =>
@@ -39,7 +41,7 @@ interface Detail {
 }
 
 describe.each(testDatabases)('commits API ($kind)', (target) => {
-  const h = useIdentityHarness(target);
+  const h = useIdentityHarness(target, { modules: withNotifyOptions() });
   let owner: SignedInUser;
   let stranger: SignedInUser;
   let repo: TestRepo;
@@ -49,6 +51,15 @@ describe.each(testDatabases)('commits API ($kind)', (target) => {
   beforeAll(async () => {
     owner = await h.user();
     stranger = await h.user();
+    // Premium: this suite drafts more than the free plan's five commits a day.
+    const admin = await h.user({ roles: ['admin'] });
+    const plan = await h.app.inject({
+      method: 'PUT',
+      url: `/plans/users/${owner.id}`,
+      headers: admin.auth,
+      payload: { plan_key: 'premium' },
+    });
+    expect(plan.statusCode, plan.body).toBe(200);
     repo = createTestRepo();
     repo.write('src/parser/header.ts', HEADER_TS([]));
     repo.commit('feat(parser): parse headers');
@@ -241,5 +252,93 @@ describe.each(testDatabases)('commits API ($kind)', (target) => {
     expect(recorded.json()).toEqual({ recorded: korean.length });
     const detail = await draft(owner, id);
     expect(detail.drafts[0]?.message).toBe('fix(parser): parseHeader에서 빈 텍스트 처리');
+  });
+
+  it('sends a single-use review link: it reads without a session, approves once, then answers 410', async () => {
+    const { id } = await newRepository(owner);
+    const created = await draft(owner, id);
+    const url = (created as unknown as { review: { url: string; notification_id: string | null } }).review
+      .url;
+    expect(url).toMatch(/\/app\/commits\/review\/[0-9a-f]{32}\.[\w-]+$/);
+    const token = url.split('/').at(-1) as string;
+    const notify = notifyServices(h.context);
+    notify.worker.start();
+    try {
+      const inbox = await eventually(async () => {
+        const res = await h.app.inject({ method: 'GET', url: '/notify/inbox', headers: owner.auth });
+        return res.json().unread_count > 0 && res.body;
+      });
+      expect(inbox).toContain('fix(parser): handle empty text in parseHeader');
+      expect(inbox).toContain(token);
+    } finally {
+      await notify.worker.stop({ graceMs: 1_000 });
+    }
+
+    const page = await h.app.inject({ method: 'GET', url: `/commits/review/${token}` });
+    expect(page.statusCode, page.body).toBe(200);
+    expect(page.json()).toMatchObject({
+      id: created.id,
+      status: 'ready',
+      link: { expires_at: expect.any(String) },
+    });
+    const regenerated = await post(stranger, `/commits/review/${token}/regenerate`, { count: 1 });
+    expect(regenerated.statusCode, regenerated.body).toBe(200);
+    expect(regenerated.json().drafts.length).toBeGreaterThan(created.drafts.length);
+
+    const [a, b] = await Promise.all([
+      h.app.inject({ method: 'POST', url: `/commits/review/${token}/approve`, payload: {} }),
+      h.app.inject({ method: 'POST', url: `/commits/review/${token}/approve`, payload: {} }),
+    ]);
+    expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
+    const used = await h.app.inject({ method: 'GET', url: `/commits/review/${token}` });
+    expect(used.statusCode).toBe(410);
+    expect(used.headers['content-type']).toContain('application/problem+json');
+    const again = await h.app.inject({ method: 'POST', url: `/commits/review/${token}/reject`, payload: {} });
+    expect(again.statusCode).toBe(410);
+
+    const forged = await h.app.inject({ method: 'GET', url: `/commits/review/${token.slice(0, -2)}xx` });
+    expect(forged.statusCode).toBe(404);
+  });
+
+  it('refuses an expired review link with 410 and leaves the request as it was', async () => {
+    const { id } = await newRepository(owner);
+    const created = await draft(owner, id);
+    const token = (created as unknown as { review: { url: string } }).review.url.split('/').at(-1) as string;
+    await h.context.db.query("update notify.signed_links set expires_at = now() - interval '1 second'");
+    const res = await h.app.inject({ method: 'POST', url: `/commits/review/${token}/approve`, payload: {} });
+    expect(res.statusCode).toBe(410);
+    const read = await h.app.inject({
+      method: 'GET',
+      url: `/commits/requests/${created.id}`,
+      headers: owner.auth,
+    });
+    expect(read.json().status).toBe('ready');
+  });
+
+  it("counts drafts against the plan: the free plan's sixth request of the day is refused with the limit", async () => {
+    const { id } = await newRepository(stranger);
+    for (let i = 0; i < 5; i++) {
+      const ok = await post(stranger, '/commits/requests', {
+        repository_id: id,
+        diff,
+        trigger: 'cli',
+        count: 1,
+      });
+      expect(ok.statusCode).toBe(201);
+    }
+    const over = await post(stranger, '/commits/requests', {
+      repository_id: id,
+      diff,
+      trigger: 'cli',
+      count: 1,
+    });
+    expect(over.statusCode).toBe(429);
+    expect(over.json()).toMatchObject({ feature: 'commits', limit: 5, period: 'day' });
+    const list = await h.app.inject({
+      method: 'GET',
+      url: `/commits/requests?repository_id=${id}`,
+      headers: stranger.auth,
+    });
+    expect(list.json().items).toHaveLength(5);
   });
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PUBLIC } from '../../kernel/http/index.js';
 import type { Commits } from './commits.context.js';
 import { actions, callerOf } from './commits.http.js';
 import {
@@ -20,7 +21,9 @@ import {
   requestDetailSchema,
   requestDto,
   requestSummarySchema,
+  reviewDetailSchema,
   teamParams,
+  tokenParams,
 } from './commits.schemas.js';
 
 const tags = ['commits'];
@@ -360,6 +363,77 @@ export function commitsRoutes(commits: Commits): FastifyPluginAsyncZod {
             commitSha: request.body.commit_sha ?? null,
             error: request.body.error ?? null,
           }),
+        ),
+    );
+
+    // The review link (Slack DM, e-mail, Web Push, Kakao): no session; the token is the credential.
+    app.get(
+      '/review/:token',
+      {
+        config: { action: PUBLIC },
+        schema: {
+          tags,
+          summary: 'The request a review link is for (the link stays usable); 410 when expired or used',
+          params: tokenParams,
+          response: { 200: reviewDetailSchema },
+        },
+      },
+      async (request) => {
+        const found = await requests.byLink.get(request.params.token);
+        return { ...requestDetailDto(found), link: { expires_at: found.linkExpiresAt.toISOString() } };
+      },
+    );
+
+    app.post(
+      '/review/:token/approve',
+      {
+        config: { action: PUBLIC },
+        schema: {
+          tags,
+          summary: 'Approve through the review link (uses it up)',
+          params: tokenParams,
+          body: approveBody,
+          response: { 200: requestDetailSchema },
+        },
+      },
+      async (request) =>
+        requestDetailDto(
+          await requests.byLink.approve(request.params.token, {
+            draftId: request.body.draft_id ?? null,
+            message: request.body.message ?? null,
+          }),
+        ),
+    );
+
+    app.post(
+      '/review/:token/reject',
+      {
+        config: { action: PUBLIC },
+        schema: {
+          tags,
+          summary: 'Reject through the review link (uses it up)',
+          params: tokenParams,
+          response: { 200: requestDetailSchema },
+        },
+      },
+      async (request) => requestDetailDto(await requests.byLink.reject(request.params.token)),
+    );
+
+    app.post(
+      '/review/:token/regenerate',
+      {
+        config: { action: PUBLIC },
+        schema: {
+          tags,
+          summary: 'New drafts through the review link (the link stays usable)',
+          params: tokenParams,
+          body: regenerateBody,
+          response: { 200: requestDetailSchema },
+        },
+      },
+      async (request) =>
+        requestDetailDto(
+          await requests.byLink.regenerate(request.params.token, { count: request.body.count }),
         ),
     );
   };

@@ -192,6 +192,17 @@ export const requestDetailSchema = requestSchema.extend({
   files_changed: z.array(fragmentSchema),
   scoping: z.record(z.string(), z.unknown()).nullable(),
   finalized: finalizedSchema.nullable(),
+  review: z
+    .object({ url: z.string(), expires_at: z.string(), notification_id: z.uuid().nullable() })
+    .nullable()
+    .optional()
+    .describe('on creation: the single-use review link sent to you (10 minutes)'),
+});
+
+export const tokenParams = z.object({ token: z.string().min(1).max(200) });
+
+export const reviewDetailSchema = requestDetailSchema.extend({
+  link: z.object({ expires_at: z.string() }),
 });
 
 export function requestDto(r: RequestRow): z.infer<typeof requestSchema> {
@@ -241,9 +252,20 @@ export function requestDetailDto(detail: {
   fragments: FragmentRow[];
   scoping: Record<string, unknown> | null;
   finalized: FinalizedRow | null;
+  review?: { url: string; expiresAt: Date; notificationId: string | null } | null;
 }): z.infer<typeof requestDetailSchema> {
   const f = detail.finalized;
+  const review = detail.review
+    ? {
+        review: {
+          url: detail.review.url,
+          expires_at: detail.review.expiresAt.toISOString(),
+          notification_id: detail.review.notificationId,
+        },
+      }
+    : {};
   return {
+    ...review,
     ...requestDto(detail.request),
     drafts: detail.drafts.map(draftDto),
     files_changed: detail.fragments.map((x) => ({

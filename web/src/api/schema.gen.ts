@@ -2635,6 +2635,12 @@ export interface paths {
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
                             scoping: {
                                 [key: string]: unknown;
                             } | null;
@@ -2734,6 +2740,12 @@ export interface paths {
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
                             scoping: {
                                 [key: string]: unknown;
                             } | null;
@@ -2845,6 +2857,12 @@ export interface paths {
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
                             scoping: {
                                 [key: string]: unknown;
                             } | null;
@@ -2953,6 +2971,12 @@ export interface paths {
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
                             scoping: {
                                 [key: string]: unknown;
                             } | null;
@@ -3054,6 +3078,12 @@ export interface paths {
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
                             scoping: {
                                 [key: string]: unknown;
                             } | null;
@@ -3164,6 +3194,458 @@ export interface paths {
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/review/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request a review link is for (the link stays usable); 410 when expired or used */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            link: {
+                                expires_at: string;
+                            };
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/review/{token}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve through the review link (uses it up) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        draft_id?: string | null;
+                        /** @description the message as edited; else the draft */
+                        message?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/review/{token}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New drafts through the review link (the link stays usable) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default 2 */
+                        count?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
+                            scoping: {
+                                [key: string]: unknown;
+                            } | null;
+                            skipped: {
+                                path: string;
+                                reason: string;
+                            }[];
+                            source: string;
+                            status: string;
+                            trigger: string;
+                            truncated: boolean;
+                            updated_at: string;
+                            /** Format: uuid */
+                            user_id: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/review/{token}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject through the review link (uses it up) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            added_lines: number;
+                            branch: string | null;
+                            created_at: string;
+                            drafts: {
+                                body: string;
+                                breaking: boolean;
+                                created_at: string;
+                                /** Format: uuid */
+                                id: string;
+                                message: string;
+                                model: string;
+                                notes: string[];
+                                ordinal: number;
+                                origin: string;
+                                provider: string;
+                                scope: string | null;
+                                subject: string;
+                                type: string;
+                                violations: unknown[];
+                            }[];
+                            elapsed_ms: number;
+                            files: number;
+                            files_changed: {
+                                added_lines: number;
+                                elements: unknown[];
+                                hunks: unknown[];
+                                language: string | null;
+                                old_path: string | null;
+                                path: string;
+                                removed_lines: number;
+                                status: string;
+                            }[];
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            head_sha: string | null;
+                            /** Format: uuid */
+                            id: string;
+                            language: string;
+                            removed_lines: number;
+                            /** Format: uuid */
+                            repository_id: string;
+                            /** @description on creation: the single-use review link sent to you (10 minutes) */
+                            review?: {
+                                expires_at: string;
+                                notification_id: string | null;
+                                url: string;
+                            } | null;
                             scoping: {
                                 [key: string]: unknown;
                             } | null;

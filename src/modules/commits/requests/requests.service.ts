@@ -40,6 +40,7 @@ import {
   scopingOf,
   setStatus,
 } from './requests.repository.js';
+import type { ReviewLinks } from './review-links.js';
 
 export type Trigger = 'hook' | 'watch' | 'cli' | 'api' | 'web';
 
@@ -60,6 +61,8 @@ export interface CreateRequestInput {
 
 export interface RequestDetail {
   request: RequestRow;
+  /** On creation: the review link sent to the author (null without notify). */
+  review?: { url: string; expiresAt: Date; notificationId: string | null } | null;
   drafts: DraftRow[];
   fragments: FragmentRow[];
   scoping: Record<string, unknown> | null;
@@ -110,6 +113,16 @@ export interface Requests {
     repositoryId: string,
     commits: ReadonlyArray<{ sha: string; message: string; committedAt: Date; origin: 'hook' | 'import' }>,
   ): Promise<number>;
+  /**
+   * The review link's side: no session, the link names the user and the request. Reading and
+   * regenerating leave the link usable; a decision (approve, reject) uses it up, once made.
+   */
+  byLink: {
+    get(token: string): Promise<RequestDetail & { linkExpiresAt: Date }>;
+    approve(token: string, input: ApproveInput): Promise<RequestDetail>;
+    reject(token: string): Promise<RequestDetail>;
+    regenerate(token: string, input: { count?: number }): Promise<RequestDetail>;
+  };
 }
 
 export interface RequestsDeps {
@@ -117,6 +130,8 @@ export interface RequestsDeps {
   repositories: Repositories;
   gateway: LlmGateway;
   allowances: Allowances;
+  /** Mints review links and notifies; without it no link is sent (tests of the bare service). */
+  reviews?: ReviewLinks;
   /** Tokens the prompt may use (default 6 000). */
   tokenBudget?: number;
 }
@@ -218,7 +233,24 @@ export function createRequests(deps: RequestsDeps): Requests {
     }));
   }
 
-  return {
+  function reviews(): ReviewLinks {
+    if (!deps.reviews) throw new KeelError('unavailable', 'Review links need the notify module.');
+    return deps.reviews;
+  }
+
+  /** The link's user acting on the link's request (in the request's org). */
+  async function linkCaller(token: string): Promise<{ caller: Caller; requestId: string; expiresAt: Date }> {
+    const link = await reviews().open(token);
+    const request = await findRequest(db, link.requestId);
+    if (!request || request.userId !== link.userId) throw new KeelError('not_found', 'No such review link.');
+    return {
+      caller: { userId: link.userId, orgId: request.orgId, orgAdmin: false },
+      requestId: request.id,
+      expiresAt: link.expiresAt,
+    };
+  }
+
+  const service: Requests = {
     async create(caller, input) {
       const started = performance.now();
       const { repository } = await repositories.get(caller, input.repositoryId, 'W');
@@ -265,7 +297,21 @@ export function createRequests(deps: RequestsDeps): Requests {
           drafts: rowsOf(drafts, 1),
         }),
       );
-      return detail(id);
+      const stored = await detail(id);
+      const first = stored.drafts[0];
+      const review = deps.reviews
+        ? await deps.reviews.announce({
+            requestId: id,
+            userId: caller.userId,
+            orgId: repository.orgId,
+            repository: repository.name,
+            header: first?.message.split('\n')[0] ?? '',
+            files: stored.request.files,
+            added: stored.request.addedLines,
+            removed: stored.request.removedLines,
+          })
+        : null;
+      return { ...stored, review };
     },
 
     async get(caller, id) {
@@ -412,7 +458,32 @@ export function createRequests(deps: RequestsDeps): Requests {
       await repositories.get(caller, repositoryId, 'W');
       return recordCommits(db, repositoryId, commits);
     },
+
+    byLink: {
+      async get(token) {
+        const { caller, requestId, expiresAt } = await linkCaller(token);
+        await reach(caller, requestId, 'R');
+        return { ...(await detail(requestId)), linkExpiresAt: expiresAt };
+      },
+      async approve(token, input) {
+        const { caller, requestId } = await linkCaller(token);
+        const approved = await service.approve(caller, requestId, input);
+        await reviews().use(token);
+        return approved;
+      },
+      async reject(token) {
+        const { caller, requestId } = await linkCaller(token);
+        const rejected = await service.reject(caller, requestId);
+        await reviews().use(token);
+        return rejected;
+      },
+      async regenerate(token, input) {
+        const { caller, requestId } = await linkCaller(token);
+        return service.regenerate(caller, requestId, input);
+      },
+    },
   };
+  return service;
 }
 
 /** What the review page and the evaluation read of a scoping (elements without their lines). */

@@ -41,4 +41,22 @@ export const builtinTemplates: readonly TemplateSource[] = [
     html: null,
     kakaoTemplateCode: null,
   },
+  {
+    name: 'commits.draft_ready',
+    locale: 'en',
+    version: 0,
+    subject: 'Commit draft ready for {{repository}}',
+    text: '{{message_header}}\n\n{{files}} files, +{{added}} −{{removed}}. Review and approve (the link works once, for 10 minutes): {{url}}',
+    html: '<p><strong>{{message_header}}</strong></p><p>{{files}} files, +{{added}} −{{removed}} in {{repository}}.</p><p><a href="{{url}}">Review and approve</a> (the link works once, for 10 minutes).</p>',
+    kakaoTemplateCode: null,
+  },
+  {
+    name: 'commits.draft_ready',
+    locale: 'ko',
+    version: 0,
+    subject: '{{repository}} 커밋 초안이 준비되었습니다',
+    text: '{{message_header}}\n\n파일 {{files}}개, +{{added}} −{{removed}}. 검토하고 승인하세요 (링크는 10분 동안 한 번만 쓸 수 있습니다): {{url}}',
+    html: '<p><strong>{{message_header}}</strong></p><p>{{repository}}: 파일 {{files}}개, +{{added}} −{{removed}}.</p><p><a href="{{url}}">검토하고 승인하기</a> (링크는 10분 동안 한 번만 쓸 수 있습니다).</p>',
+    kakaoTemplateCode: null,
+  },
 ];

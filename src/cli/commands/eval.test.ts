@@ -85,7 +85,11 @@ describe('keel eval search', () => {
     await expect(run(['search'])).rejects.toThrow(UsageError);
     await expect(run(['search', '--beir', dir, '--method', 'bm42'])).rejects.toThrow(/--method/);
     await expect(run(['search', '--beir', dir, '--b', '2'])).rejects.toThrow(/--b/);
-    await expect(run(['commits', '--beir', dir])).rejects.toThrow(/subcommand/);
+    await expect(run(['ops', '--beir', dir])).rejects.toThrow(/subcommand/);
+    await expect(run(['commits', '--limit', '0'])).rejects.toThrow(/--limit/);
+    const notRepo = await run(['commits', '--repo', dir]);
+    expect(notRepo.code).toBe(2);
+    expect(notRepo.stderr).toMatch(/not inside a git repository/);
     const missing = await run(['search', '--beir', join(dir, 'nope')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/corpus\.jsonl does not exist/);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { migrate, openPglite, readMigrations } from '../../kernel/db/index.js';
+import { evalCommits, formatCommitsReport } from '../../modules/commits/index.js';
 import { allModules, migrationSources } from '../../modules.js';
 import {
   BeirFormatError,
@@ -12,14 +13,20 @@ import {
 import { embedText } from '../../shared/llm/index.js';
 import { type Command, UsageError } from '../command.js';
 
-const subcommands = ['search'] as const;
+const subcommands = ['search', 'commits'] as const;
 
 export const evalCommand: Command = {
   name: 'eval',
-  summary: 'Measure quality on your own data: search (BEIR-format collections).',
+  summary:
+    'Measure quality on your own data: search (BEIR-format collections), commit drafts (a git repository).',
   usage:
-    'keel eval search --beir DIR [--method bm25|vector|hybrid|all] [--k1 0.9 --b 0.4] [--weights 1,1] [--limit-queries N] [--split test] [--json]',
+    'keel eval search --beir DIR [--method bm25|vector|hybrid|all] [--k1 0.9 --b 0.4] [--weights 1,1] [--limit-queries N] [--split test] [--json]\n       keel eval commits --repo PATH [--limit N] [--json]',
   help: [
+    '  commits                 draft a message for each of the last N non-merge, non-bot commits from its',
+    '                          diff alone and compare with the message written: type accuracy, scope',
+    '                          accuracy, subject similarity (ROUGE-L F1), per provider',
+    '  --repo PATH             the repository (default: the current directory)',
+    '  --limit N               how many commits (default 50)',
     '  search                  index a BEIR-format folder (corpus.jsonl, queries.jsonl, qrels/SPLIT.tsv)',
     '                          into a throwaway in-memory database and report nDCG@10, Recall@100,',
     '                          MRR@10 and latency per method, beside a reference BM25 (Lucene formula)',
@@ -40,11 +47,14 @@ export const evalCommand: Command = {
     'limit-queries': { type: 'string' },
     split: { type: 'string', default: 'test' },
     json: { type: 'boolean' },
+    repo: { type: 'string' },
+    limit: { type: 'string', default: '50' },
   },
   async run(values, positionals) {
     const [sub, ...extra] = positionals;
     if (!subcommands.includes(sub as (typeof subcommands)[number]) || extra.length > 0)
       throw new UsageError(`eval: expected the subcommand ${subcommands.join(', ')}`);
+    if (sub === 'commits') return runCommitsEval(values);
     if (typeof values.beir !== 'string') throw new UsageError('eval search: --beir DIR is required');
     const method = values.method as string;
     if (method !== 'all' && !EVAL_METHODS.includes(method as EvalMethod))
@@ -122,4 +132,31 @@ function weightsOption(value: string | boolean | undefined): { text: number; vec
   )
     throw new UsageError('eval search: --weights must be two non-negative numbers, e.g. 1,1');
   return { text, vector };
+}
+
+async function runCommitsEval(values: Record<string, string | boolean | undefined>): Promise<number> {
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
+    throw new UsageError('eval commits: --limit must be a whole number from 1 to 5000');
+  const repoDir = resolve(typeof values.repo === 'string' ? values.repo : '.');
+  let report: Awaited<ReturnType<typeof evalCommits>>;
+  try {
+    report = await evalCommits({
+      repoDir,
+      limit,
+      progress: values.json ? undefined : (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (error) {
+    process.stderr.write(`keel: ${(error as Error).message}\n`);
+    return 2;
+  }
+  if (report.commits === 0) {
+    process.stderr.write(`keel: ${report.repo} has no non-merge commit with a parent to evaluate\n`);
+    return 1;
+  }
+  if (values.json) {
+    const { cases, ...metrics } = report;
+    process.stdout.write(`${JSON.stringify({ ...metrics, cases }, null, 2)}\n`);
+  } else process.stdout.write(formatCommitsReport(report));
+  return 0;
 }

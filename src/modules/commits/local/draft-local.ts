@@ -19,6 +19,8 @@ export interface LocalDraftOptions {
   generate?: Generate;
   /** How many recent messages the team's voice is learned from (default 100; 0: none). */
   history?: number;
+  /** Learn the voice from the messages before this revision (default HEAD; the evaluation uses a commit's parent). */
+  historyRef?: string;
   capture?: CaptureOptions;
 }
 
@@ -52,10 +54,10 @@ async function commitlintRules(
 }
 
 /** The repository's recent messages, newest first (none on a branch without commits). */
-async function recentMessages(root: string, limit: number): Promise<string[]> {
+async function recentMessages(root: string, limit: number, ref = 'HEAD'): Promise<string[]> {
   if (limit <= 0) return [];
   try {
-    const out = await gitText(['log', `-n${limit}`, '--no-merges', '--format=%B%x00'], {
+    const out = await gitText(['log', `-n${limit}`, '--no-merges', '--format=%B%x00', ref, '--'], {
       cwd: root,
       timeoutMs: 10_000,
       keepGitEnv: [],
@@ -76,7 +78,7 @@ async function recentMessages(root: string, limit: number): Promise<string[]> {
 export async function draftLocal(options: LocalDraftOptions): Promise<LocalDraft> {
   const change = await collectChange(options.repoDir, options.source, options.capture);
   const root = change.repo.root;
-  const profile = learnStyle(await recentMessages(root, options.history ?? 100));
+  const profile = learnStyle(await recentMessages(root, options.history ?? 100, options.historyRef));
   const convention = options.convention ?? conventionFromProfile(profile);
   const { rules, untranslated } = await commitlintRules(root);
   const result = await draftChange(change, {

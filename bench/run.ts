@@ -2,6 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { ensureBundle } from '../bin/bundle.mjs';
 import { authBench } from './auth.bench.js';
 import { cacheBench } from './cache.bench.js';
+import { commitsBench } from './commits.bench.js';
 import { embedBench } from './embed.bench.js';
 import { failoverBench } from './failover.bench.js';
 import { httpBench } from './http.bench.js';
@@ -26,6 +27,7 @@ const benches: Array<() => Promise<BenchResult>> = [
   ingestBench,
   searchBench,
   scopingBench,
+  commitsBench,
 ];
 const only = process.argv.slice(2);
 

@@ -94,7 +94,6 @@ export async function draftCandidates(generate: Generate, request: DraftRequest)
     prompt: request.prompt.prompt,
     schema: draftSchema,
     maxOutputTokens: 800,
-    temperature: 0.2,
     providerOptions: { 'keel-offline': { task: 'commit-message', diff: request.diff } },
     ...(request.signal ? { signal: request.signal } : {}),
   });

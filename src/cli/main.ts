@@ -5,6 +5,7 @@ import { adminCommand } from './commands/admin.js';
 import { doctorCommand } from './commands/doctor.js';
 import { draftCommand } from './commands/draft.js';
 import { evalCommand } from './commands/eval.js';
+import { hookCommand } from './commands/hook.js';
 import { keysCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
@@ -19,6 +20,7 @@ const commands: Command[] = [
   adminCommand,
   setupCommand,
   draftCommand,
+  hookCommand,
   evalCommand,
   versionCommand,
 ];

@@ -33,7 +33,7 @@ export interface LocalDraft extends PipelineResult {
 }
 
 /** `.commitlintrc.json` / `.commitlintrc` (JSON) at the root, if any. */
-async function commitlintRules(
+export async function commitlintRules(
   root: string,
 ): Promise<{ rules: RuleEntry[]; untranslated: LocalDraft['untranslatedRules'] }> {
   for (const name of ['.commitlintrc.json', '.commitlintrc']) {

@@ -25,6 +25,8 @@ export const commitsServices = servicesPerContext((ctx: ModuleContext): Commits 
     db: ctx.db,
     repositories,
     gateway: llmServices(ctx).gateway,
+    embed: (request) => llmServices(ctx).embed(request),
+    log: ctx.log,
     allowances: planAllowances(ctx),
     reviews: createReviewLinks({
       notify: notifyServices(ctx),

@@ -341,4 +341,49 @@ describe.each(testDatabases)('commits API ($kind)', (target) => {
     });
     expect(list.json().items).toHaveLength(5);
   });
+
+  it('reuses an approved message for a near-identical change and skips the model (seed P-6)', async () => {
+    const { id } = await newRepository(owner);
+    const first = await draft(owner, id);
+    expect(first.drafts[0]).toMatchObject({ origin: 'offline', reuse: null });
+    const approved = await post(owner, `/commits/requests/${first.id}/approve`, {
+      message: 'fix(parser): reject an empty header in parseHeader',
+    });
+    expect(approved.statusCode).toBe(200);
+
+    // The same guard in a function of another name.
+    const footer = (guard: string[]) => HEADER_TS(guard).replaceAll('parseHeader', 'parseFooter');
+    const other = createTestRepo();
+    try {
+      other.write('src/parser/header.ts', footer([]));
+      other.commit('feat(parser): parse footers');
+      other.write('src/parser/header.ts', footer(['  if (!text) return null;']));
+      const res = await post(owner, '/commits/requests', {
+        repository_id: id,
+        diff: `${other.git('diff')}\n`,
+        contents: { 'src/parser/header.ts': { old: footer([]), new: footer(['  if (!text) return null;']) } },
+        trigger: 'cli',
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const again = res.json() as Detail & {
+        drafts: Array<{ reuse: { request_id: string; similarity: number } | null }>;
+      };
+      expect(again.drafts).toHaveLength(1);
+      expect(again.drafts[0]).toMatchObject({
+        origin: 'reuse',
+        message: 'fix(parser): reject an empty header in parseFooter',
+        reuse: { request_id: first.id, similarity: expect.any(Number) },
+      });
+      expect(again.drafts[0]?.reuse?.similarity).toBeGreaterThanOrEqual(0.85);
+    } finally {
+      other.cleanup();
+    }
+    // A different change in the same repository is drafted, not reused.
+    const unrelated = await post(owner, '/commits/requests', {
+      repository_id: id,
+      diff: 'diff --git a/README.md b/README.md\n--- a/README.md\n+++ b/README.md\n@@ -1 +1,2 @@\n # parser\n+Parses headers.\n',
+      trigger: 'cli',
+    });
+    expect(unrelated.json().drafts[0].origin).toBe('offline');
+  });
 });

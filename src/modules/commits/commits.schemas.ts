@@ -162,6 +162,10 @@ const draftSchema = z.object({
   model: z.string(),
   violations: z.array(z.unknown()),
   notes: z.array(z.string()),
+  reuse: z
+    .object({ request_id: z.uuid(), similarity: z.number(), saved_input_tokens: z.number().nullable() })
+    .nullable()
+    .describe('set when adapted from an approved change instead of calling a model'),
   created_at: z.string(),
 });
 
@@ -242,6 +246,9 @@ function draftDto(d: DraftRow): z.infer<typeof draftSchema> {
     model: d.model,
     violations: d.violations,
     notes: d.notes,
+    reuse: d.reusedFrom
+      ? { request_id: d.reusedFrom, similarity: d.similarity ?? 0, saved_input_tokens: d.savedInputTokens }
+      : null,
     created_at: iso(d.createdAt) as string,
   };
 }

@@ -7,6 +7,7 @@ import {
   jsonb,
   pgSchema,
   primaryKey,
+  real,
   smallint,
   text,
   timestamp,
@@ -179,9 +180,33 @@ export const drafts = commitsSchema.table(
     /** Rule violations left after autofix, and the notes of styling and fixing. */
     violations: jsonb('violations').$type<unknown[]>().notNull(),
     notes: jsonb('notes').$type<string[]>().notNull(),
+    /** Seed P-6: the approved change this draft was adapted from instead of calling a model. */
+    reusedFrom: uuid('reused_from'),
+    similarity: real('similarity'),
+    /** Prompt tokens the reuse did not send. */
+    savedInputTokens: integer('saved_input_tokens'),
     createdAt: created(),
   },
   (t) => [uniqueIndex('drafts_request_ordinal_idx').on(t.requestId, t.ordinal)],
+);
+
+/**
+ * Seed 000 `04_elements_embeddings`, seed 001 §8: each request's scoped change in the code space
+ * (512 dims). Plain `real[]` so it works on a server without pgvector; a repository's approved
+ * changes are compared in memory (hundreds, not millions).
+ */
+export const changeEmbeddings = commitsSchema.table(
+  'change_embeddings',
+  {
+    requestId: uuid('request_id')
+      .primaryKey()
+      .references(() => generationRequests.id, { onDelete: 'cascade' }),
+    repositoryId: uuid('repository_id').notNull(),
+    model: varchar('model', { length: 200 }).notNull(),
+    vector: real('vector').array().notNull(),
+    createdAt: created(),
+  },
+  (t) => [index('change_embeddings_repository_idx').on(t.repositoryId, t.createdAt)],
 );
 
 /** Seed 000 `03_finalized_commits`: the approved message and what became of it. */

@@ -2602,6 +2602,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -2707,6 +2714,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -2824,6 +2838,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -2938,6 +2959,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -3045,6 +3073,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -3161,6 +3196,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -3266,6 +3308,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -3386,6 +3435,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -3500,6 +3556,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;
@@ -3607,6 +3670,13 @@ export interface paths {
                                 ordinal: number;
                                 origin: string;
                                 provider: string;
+                                /** @description set when adapted from an approved change instead of calling a model */
+                                reuse: {
+                                    /** Format: uuid */
+                                    request_id: string;
+                                    saved_input_tokens: number | null;
+                                    similarity: number;
+                                } | null;
                                 scope: string | null;
                                 subject: string;
                                 type: string;

@@ -11,13 +11,15 @@ export interface DraftCandidate {
   body: string;
   breaking: boolean;
   breakingNote: string | null;
-  /** `model`: a language model wrote it; `offline`: Keel's rules and the analysis did. */
-  origin: 'model' | 'offline';
+  /** `model`: a language model wrote it; `offline`: Keel's rules and the analysis did; `reuse`: an approved message, adapted. */
+  origin: 'model' | 'offline' | 'reuse';
   provider: string;
   model: string;
   llmRequestId: string | null;
   /** Why it reads as it does (analysis overrides, variants). */
   notes: string[];
+  /** Set when adapted from an approved change: which, how close, the prompt tokens not sent. */
+  reuse?: { requestId: string; similarity: number; savedInputTokens: number };
 }
 
 export interface DraftRequest {

@@ -16,6 +16,8 @@ export interface PipelineOptions {
   count: number;
   tokenBudget?: number;
   branch?: string | null;
+  /** Seed P-6: a draft adapted from an approved change, or null to call the model. */
+  reuse?: (scoping: Scoping, prompt: BuiltPrompt) => Promise<DraftCandidate | null>;
 }
 
 export interface PipelineDraft extends FinishedDraft {
@@ -23,6 +25,7 @@ export interface PipelineDraft extends FinishedDraft {
   provider: string;
   model: string;
   llmRequestId: string | null;
+  reuse: DraftCandidate['reuse'] | null;
 }
 
 export interface PipelineResult {
@@ -46,14 +49,17 @@ export async function draftChange(change: Change, options: PipelineOptions): Pro
   const scoping = await scopeChange(change);
   const prompt = buildPrompt(scoping, { tokenBudget });
   const language = options.language ?? (options.profile.language === 'ko' ? 'ko' : 'en');
-  const candidates = await draftCandidates(options.generate, {
-    prompt,
-    scoping,
-    diff: unifiedDiffOf(change),
-    count: options.count,
-    language,
-    ...(styleHints(options.profile) ? { styleHints: styleHints(options.profile) } : {}),
-  });
+  const reused = options.reuse ? await options.reuse(scoping, prompt) : null;
+  const candidates = reused
+    ? [reused]
+    : await draftCandidates(options.generate, {
+        prompt,
+        scoping,
+        diff: unifiedDiffOf(change),
+        count: options.count,
+        language,
+        ...(styleHints(options.profile) ? { styleHints: styleHints(options.profile) } : {}),
+      });
   const drafts = candidates.map((candidate) => ({
     ...finishDraft(candidate, {
       profile: options.profile,
@@ -66,6 +72,7 @@ export async function draftChange(change: Change, options: PipelineOptions): Pro
     provider: candidate.provider,
     model: candidate.model,
     llmRequestId: candidate.llmRequestId,
+    reuse: candidate.reuse ?? null,
   }));
   return { scoping, prompt, language, drafts, tokenBudget };
 }

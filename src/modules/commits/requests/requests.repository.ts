@@ -38,12 +38,15 @@ export interface DraftRow {
   body: string;
   breaking: boolean;
   message: string;
-  origin: 'model' | 'offline' | 'edit';
+  origin: 'model' | 'offline' | 'reuse' | 'edit';
   provider: string;
   model: string;
   llmRequestId: string | null;
   violations: unknown[];
   notes: string[];
+  reusedFrom: string | null;
+  similarity: number | null;
+  savedInputTokens: number | null;
   createdAt: Date;
 }
 
@@ -76,6 +79,7 @@ export interface NewRequest {
   input: { tokenBudget: number; totalTokens: number; sections: unknown[]; prompt: string };
   fragments: FragmentRow[];
   drafts: Array<Omit<DraftRow, 'createdAt' | 'requestId'>>;
+  embedding: { model: string; vector: number[] } | null;
 }
 
 const requestColumns = `id, repository_id as "repositoryId", user_id as "userId", org_id as "orgId", trigger, source,
@@ -83,7 +87,8 @@ const requestColumns = `id, repository_id as "repositoryId", user_id as "userId"
   skipped, language, elapsed_ms as "elapsedMs", created_at as "createdAt", updated_at as "updatedAt"`;
 
 const draftColumns = `id, request_id as "requestId", ordinal, type, scope, subject, body, breaking, message, origin,
-  provider, model, llm_request_id as "llmRequestId", violations, notes, created_at as "createdAt"`;
+  provider, model, llm_request_id as "llmRequestId", violations, notes, reused_from as "reusedFrom", similarity,
+  saved_input_tokens as "savedInputTokens", created_at as "createdAt"`;
 
 const finalizedColumns = `request_id as "requestId", draft_id as "draftId", message, approved_by as "approvedBy",
   approved_at as "approvedAt", commit_sha as "commitSha", push_error as "pushError", updated_at as "updatedAt"`;
@@ -148,6 +153,34 @@ export async function insertRequest(tx: SqlConnection, n: NewRequest): Promise<v
     );
   }
   await insertDrafts(tx, r.id, n.drafts);
+  if (n.embedding) {
+    await tx.query(
+      'insert into commits.change_embeddings (request_id, repository_id, model, vector) values ($1, $2, $3, $4::real[])',
+      [r.id, r.repositoryId, n.embedding.model, n.embedding.vector],
+    );
+  }
+}
+
+/** The repository's approved changes in one embedding model, newest first, for reuse. */
+export async function approvedChanges(
+  conn: SqlConnection,
+  repositoryId: string,
+  model: string,
+  limit: number,
+): Promise<Array<{ requestId: string; message: string; topNames: string[]; vector: number[] }>> {
+  return conn.query(
+    `select e.request_id as "requestId", f.message,
+            coalesce((select array_agg(t->>'name' order by o) from jsonb_array_elements(s.result->'top')
+                        with ordinality as x(t, o)), '{}') as "topNames",
+            e.vector
+       from commits.change_embeddings e
+       join commits.finalized_commits f on f.request_id = e.request_id
+       join commits.scoping_results s on s.request_id = e.request_id
+      where e.repository_id = $1 and e.model = $2
+      order by f.approved_at desc
+      limit $3`,
+    [repositoryId, model, limit],
+  );
 }
 
 export async function insertDrafts(
@@ -158,8 +191,8 @@ export async function insertDrafts(
   for (const d of drafts) {
     await tx.query(
       `insert into commits.drafts (id, request_id, ordinal, type, scope, subject, body, breaking, message, origin,
-         provider, model, llm_request_id, violations, notes)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb)`,
+         provider, model, llm_request_id, violations, notes, reused_from, similarity, saved_input_tokens)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::jsonb, $15::jsonb, $16, $17, $18)`,
       [
         d.id,
         requestId,
@@ -176,6 +209,9 @@ export async function insertDrafts(
         d.llmRequestId,
         JSON.stringify(d.violations),
         JSON.stringify(d.notes),
+        d.reusedFrom,
+        d.similarity,
+        d.savedInputTokens,
       ],
     );
   }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from '../../../kernel/db/index.js';
 import { invalidFields, KeelError } from '../../../kernel/errors/index.js';
-import type { LlmGateway } from '../../../shared/llm/index.js';
+import type { Log } from '../../../kernel/log/index.js';
+import type { EmbedRequest, EmbedResult, LlmGateway } from '../../../shared/llm/index.js';
 import type { Allowances } from '../../../shared/plans/index.js';
 import type { Scoping } from '../analysis/index.js';
 import { type Change, collectChange, isCaptureError } from '../capture/index.js';
@@ -12,10 +13,12 @@ import type { Caller } from '../commits.http.js';
 import type { Generate } from '../drafting/draft.js';
 import { rulesOf } from '../drafting/finish.js';
 import { draftChange, type PipelineDraft } from '../drafting/pipeline.js';
+import { adaptMessage, changeText, closest, reuseThreshold } from '../drafting/reuse.js';
 import type { Repositories } from '../repositories/repositories.service.js';
 import { evaluateRules, type Violation } from '../rules/index.js';
 import { type Convention, learnStyle } from '../style/index.js';
 import {
+  approvedChanges,
   type DraftRow,
   draftsOf,
   type FinalizedRow,
@@ -132,12 +135,17 @@ export interface RequestsDeps {
   allowances: Allowances;
   /** Mints review links and notifies; without it no link is sent (tests of the bare service). */
   reviews?: ReviewLinks;
+  /** Code-space embeddings (the gateway's embedder); without it nothing is reused. */
+  embed?: (request: EmbedRequest) => Promise<EmbedResult>;
+  log?: Log;
   /** Tokens the prompt may use (default 6 000). */
   tokenBudget?: number;
 }
 
 /** How many recent messages the team's voice is learned from. */
 const HISTORY = 100;
+/** How many of a repository's approved changes a new one is compared with (newest first). */
+const REUSE_CANDIDATES = 2_000;
 
 export function createRequests(deps: RequestsDeps): Requests {
   const { db, repositories } = deps;
@@ -230,7 +238,47 @@ export function createRequests(deps: RequestsDeps): Requests {
       llmRequestId: d.llmRequestId,
       violations: d.violations as unknown[],
       notes: d.notes,
+      reusedFrom: d.reuse?.requestId ?? null,
+      similarity: d.reuse ? Math.round(d.reuse.similarity * 10_000) / 10_000 : null,
+      savedInputTokens: d.reuse?.savedInputTokens ?? null,
     }));
+  }
+
+  /**
+   * Seed P-6: embeds the scoped change (code space) and, when an approved change of the same
+   * repository is at or above the plan's threshold, adapts its message instead of calling a model.
+   * `embedding` receives the vector, stored with the request so later changes can match it.
+   */
+  function reuseFor(caller: Caller, repositoryId: string, embedding: { value: NewRequest['embedding'] }) {
+    return async (scoping: Scoping, prompt: { totalTokens: number }) => {
+      if (!deps.embed || scoping.top.length === 0) return null;
+      const plan = await deps.allowances.effectivePlan({ userId: caller.userId, orgId: caller.orgId });
+      const planKey = plan.plan.plan_key;
+      let result: EmbedResult;
+      try {
+        result = await deps.embed({
+          texts: [changeText(scoping)],
+          space: 'code',
+          caller: { userId: caller.userId, orgId: caller.orgId, planKey },
+        });
+      } catch (error) {
+        // No code-space model routed, or it failed: draft as usual.
+        deps.log?.warn({ err: error }, 'could not embed the change; drafting without reuse');
+        return null;
+      }
+      const vector = result.vectors[0];
+      if (!vector) return null;
+      embedding.value = { model: result.model, vector: [...vector] };
+      const approved = await approvedChanges(db, repositoryId, result.model, REUSE_CANDIDATES);
+      const hit = closest(vector, approved, reuseThreshold(planKey));
+      if (!hit) return null;
+      return adaptMessage(
+        hit.change,
+        scoping.top.map((e) => e.element.qualifiedName),
+        hit.similarity,
+        prompt.totalTokens,
+      );
+    };
   }
 
   function reviews(): ReviewLinks {
@@ -258,6 +306,7 @@ export function createRequests(deps: RequestsDeps): Requests {
       const voice = await voiceOf(repository.id, repository.convention, repository.rules);
       // Counted before the model is called: a plan with nothing left costs no tokens.
       await deps.allowances.consume({ userId: caller.userId, orgId: caller.orgId }, 'commits');
+      const embedding: { value: NewRequest['embedding'] } = { value: null };
       const { scoping, prompt, language, drafts } = await draftChange(change, {
         ...voice,
         generate: generateFor(caller),
@@ -265,6 +314,7 @@ export function createRequests(deps: RequestsDeps): Requests {
         count: input.count ?? 2,
         tokenBudget,
         branch: input.branch ?? null,
+        reuse: reuseFor(caller, repository.id, embedding),
       });
       const id = randomUUID();
       await db.transaction((tx) =>
@@ -295,6 +345,7 @@ export function createRequests(deps: RequestsDeps): Requests {
           },
           fragments: fragmentsFrom(scoping),
           drafts: rowsOf(drafts, 1),
+          embedding: embedding.value,
         }),
       );
       const stored = await detail(id);

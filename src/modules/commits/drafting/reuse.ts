@@ -70,7 +70,7 @@ export function closest(
   return best;
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * The approved message for this change: its type, scope, subject and body, with the names of the
@@ -91,7 +91,7 @@ export function adaptMessage(
     if (shortNow && shortOld !== shortNow) renames.push([shortOld, shortNow]);
   });
   const rename = (text: string) =>
-    renames.reduce((t, [from, to]) => t.replace(new RegExp(`\\b${escape(from)}\\b`, 'g'), to), text);
+    renames.reduce((t, [from, to]) => t.replace(new RegExp(`\\b${escapeRegExp(from)}\\b`, 'g'), to), text);
   const footer = parsed.footers.find((f) => /^BREAKING[ -]CHANGE$/.test(f.token))?.value;
   const breakingNote = footer ? rename(footer) : null;
   return {

@@ -3,10 +3,11 @@ import { parseConfig } from '../src/kernel/config/index.js';
 import { createKeyRing, hmacKeyFrom } from '../src/kernel/crypto/index.js';
 import { migrate, openPglite, readMigrations } from '../src/kernel/db/index.js';
 import { createLog } from '../src/kernel/log/index.js';
+import { projectRoot } from '../src/kernel/paths.js';
 import { collectChange } from '../src/modules/commits/capture/index.js';
 import { createTestRepo, type TestRepo } from '../src/modules/commits/capture/test-repo.js';
 import { unifiedDiffOf } from '../src/modules/commits/drafting/unified-diff.js';
-import { commitsServices, draftLocal } from '../src/modules/commits/index.js';
+import { commitsServices, draftLocal, evalCommits } from '../src/modules/commits/index.js';
 import { allModules, migrationSources, moduleContextOf } from '../src/modules.js';
 import { bootstrapAdmin } from '../src/shared/identity/index.js';
 import { notifyServices } from '../src/shared/notify/index.js';
@@ -112,12 +113,15 @@ export async function commitsBench(): Promise<BenchResult> {
     }
     await notify.worker.stop({ graceMs: 2_000 });
 
+    // Quality: `keel eval commits` on Keel's own history (Conventional Commits throughout).
+    const quality = await evalCommits({ repoDir: projectRoot, limit: 100 });
+
     const localP95 = percentile(local, 95);
     const serverP95 = percentile(server, 95);
     const notifyP95 = percentile(notified, 95);
     return {
       name: 'Commits',
-      method: `The scoping benchmark's deterministic change (${change.files.length} files, ${lines} changed lines; TypeScript, Python, Go), ${ROUNDS} runs after ${WARM_UP} warm-up runs. Local: \`draftLocal\` (what \`keel draft\` runs: git capture, tree-sitter scoping, prompt within 6 000 tokens, offline draft, style, convention, rules). Server: \`requests.create\` (what POST /commits/requests runs) from the unified diff and both versions of every file, on embedded PGlite: scoping, the LLM gateway with the offline provider (routing, metering), storing request, scoping, prompt, hunks and drafts, minting the review link and queuing the notification. Notification: from the request row being stored (its created_at) to the first delivery attempt of the in-app notification (delivery log), dispatcher at default settings.`,
+      method: `The scoping benchmark's deterministic change (${change.files.length} files, ${lines} changed lines; TypeScript, Python, Go), ${ROUNDS} runs after ${WARM_UP} warm-up runs. Local: \`draftLocal\` (what \`keel draft\` runs: git capture, tree-sitter scoping, prompt within 6 000 tokens, offline draft, style, convention, rules). Server: \`requests.create\` (what POST /commits/requests runs) from the unified diff and both versions of every file, on embedded PGlite: scoping, the LLM gateway with the offline provider (routing, metering), storing request, scoping, prompt, hunks and drafts, minting the review link and queuing the notification. Notification: from the request row being stored (its created_at) to the first delivery attempt of the in-app notification (delivery log), dispatcher at default settings. Quality: \`keel eval commits --limit 100\` on this repository (each commit drafted from its diff alone, the voice learned from the commits before it). A public repository's history cannot be fetched here (the network reaches only the npm registry).`,
       rows: [
         {
           measure: 'capture → draft ready, local (keel draft) p95',
@@ -130,6 +134,12 @@ export async function commitsBench(): Promise<BenchResult> {
           value: `${serverP95.toFixed(0)} ms (p50 ${median(server).toFixed(0)} ms)`,
           target: '< 2000 ms',
           pass: serverP95 < 2000,
+        },
+        {
+          measure: `offline type accuracy, Keel's last ${quality.commits} commits`,
+          value: `${quality.type_accuracy.toFixed(3)} (scope ${quality.scope_accuracy.toFixed(3)}, subject ROUGE-L ${quality.subject_similarity.toFixed(3)})`,
+          target: '≥ 0.60',
+          pass: quality.type_accuracy >= 0.6,
         },
         {
           measure: 'draft ready → notification sent p95',

@@ -11,6 +11,7 @@ import { migrateCommand } from './commands/migrate.js';
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { versionCommand } from './commands/version.js';
+import { watchCommand } from './commands/watch.js';
 
 const commands: Command[] = [
   serveCommand,
@@ -21,6 +22,7 @@ const commands: Command[] = [
   setupCommand,
   draftCommand,
   hookCommand,
+  watchCommand,
   evalCommand,
   versionCommand,
 ];

@@ -1,3 +1,4 @@
+export { type Agent, type AgentOptions, createAgent } from './agent/agent.js';
 export { type ChangeSource, isCaptureError } from './capture/index.js';
 export { type Commits, commitsServices } from './commits.context.js';
 export { commitsModule } from './commits.module.js';

@@ -2,6 +2,7 @@ import { ConfigError } from '../kernel/config/index.js';
 import { EmbeddedDatabaseBusyError } from '../kernel/db/index.js';
 import { type Command, helpText, parseCommandArgs, UsageError } from './command.js';
 import { adminCommand } from './commands/admin.js';
+import { commitCommand } from './commands/commit.js';
 import { doctorCommand } from './commands/doctor.js';
 import { draftCommand } from './commands/draft.js';
 import { evalCommand } from './commands/eval.js';
@@ -21,6 +22,7 @@ const commands: Command[] = [
   adminCommand,
   setupCommand,
   draftCommand,
+  commitCommand,
   hookCommand,
   watchCommand,
   evalCommand,

@@ -74,3 +74,33 @@ describe('keel draft', () => {
     await expect(run(['--language', 'fr'])).rejects.toThrow(/ko or en/);
   });
 });
+
+describe('keel draft, a change of two unrelated parts', () => {
+  it('proposes one commit per theme, each with its own draft', async () => {
+    const other = createTestRepo();
+    try {
+      other.write('src/parser/header.ts', header(''));
+      other.write(
+        'src/billing/invoice.ts',
+        'export function totalOf(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n',
+      );
+      other.commit('feat: start');
+      other.write('src/parser/header.ts', header('  if (!text) return null;\n'));
+      other.write(
+        'src/billing/invoice.ts',
+        'export function totalOf(items: number[]): number {\n  return items.reduce((a, b) => a + b, 0);\n}\n\nexport function taxOf(amount: number, rate: number): number {\n  const tax = amount * rate;\n  return Math.round(tax * 100) / 100;\n}\n',
+      );
+      expect(await run(['--repo', other.dir])).toBe(0);
+      const json = JSON.parse(out);
+      expect(json.scoping.related_themes).toBe(false);
+      expect(json.split.map((p: { files: string[] }) => p.files)).toEqual(
+        expect.arrayContaining([['src/parser/header.ts'], ['src/billing/invoice.ts']]),
+      );
+      const messages = json.split.map((p: { message: string }) => p.message.split('\n')[0]);
+      expect(messages).toContain('fix(parser): handle empty text in parseHeader');
+      expect(messages.find((m: string) => m.includes('billing'))).toMatch(/^feat\(billing\): /);
+    } finally {
+      other.cleanup();
+    }
+  });
+});

@@ -90,6 +90,7 @@ export const draftCommand: Command = {
         violations: d.violations,
         notes: d.notes,
       })),
+      split: result.split,
       scoping: {
         top: s.top.map((e) => ({
           id: e.id,

@@ -292,6 +292,15 @@ describe.each(testDatabases)('commits API ($kind)', (target) => {
     expect([a.statusCode, b.statusCode].sort()).toEqual([200, 409]);
     const used = await h.app.inject({ method: 'GET', url: `/commits/review/${token}` });
     expect(used.statusCode).toBe(410);
+    // The phone that approved can still follow the commit and the push.
+    const status = await h.app.inject({ method: 'GET', url: `/commits/review/${token}/status` });
+    expect(status.statusCode, status.body).toBe(200);
+    expect(status.json()).toMatchObject({
+      id: created.id,
+      status: 'approved',
+      finalized: { commit_sha: null },
+      link: { used_at: expect.any(String) },
+    });
     expect(used.headers['content-type']).toContain('application/problem+json');
     const again = await h.app.inject({ method: 'POST', url: `/commits/review/${token}/reject`, payload: {} });
     expect(again.statusCode).toBe(410);
@@ -340,6 +349,11 @@ describe.each(testDatabases)('commits API ($kind)', (target) => {
       headers: stranger.auth,
     });
     expect(list.json().items).toHaveLength(5);
+    expect(list.json().items[0]).toMatchObject({
+      repository_name: expect.stringMatching(/^repo-/),
+      // Without the files' contents the analysis reads hunks only: no guard is seen.
+      message_header: expect.stringMatching(/^fix\(parser\): /),
+    });
   });
 
   it('reuses an approved message for a near-identical change and skips the model (seed P-6)', async () => {

@@ -22,6 +22,7 @@ import {
   requestDto,
   requestSummarySchema,
   reviewDetailSchema,
+  reviewStatusSchema,
   teamParams,
   tokenParams,
 } from './commits.schemas.js';
@@ -381,6 +382,29 @@ export function commitsRoutes(commits: Commits): FastifyPluginAsyncZod {
       async (request) => {
         const found = await requests.byLink.get(request.params.token);
         return { ...requestDetailDto(found), link: { expires_at: found.linkExpiresAt.toISOString() } };
+      },
+    );
+
+    app.get(
+      '/review/:token/status',
+      {
+        config: { action: PUBLIC },
+        schema: {
+          tags,
+          summary: "The request's status and commit through its review link, also once used (until it expires)",
+          params: tokenParams,
+          response: { 200: reviewStatusSchema },
+        },
+      },
+      async (request) => {
+        const { detail, expiresAt, usedAt } = await requests.byLink.status(request.params.token);
+        const dto = requestDetailDto(detail);
+        return {
+          id: dto.id,
+          status: dto.status,
+          finalized: dto.finalized,
+          link: { expires_at: expiresAt.toISOString(), used_at: usedAt?.toISOString() ?? null },
+        };
       },
     );
 

@@ -131,6 +131,8 @@ export const reportBody = z.object({
 const requestSchema = z.object({
   id: z.uuid(),
   repository_id: z.uuid(),
+  repository_name: z.string().nullable(),
+  message_header: z.string().nullable().describe('the approved message, else the first draft: its first line'),
   user_id: z.uuid(),
   trigger: z.string(),
   source: z.string(),
@@ -209,10 +211,19 @@ export const reviewDetailSchema = requestDetailSchema.extend({
   link: z.object({ expires_at: z.string() }),
 });
 
+export const reviewStatusSchema = z.object({
+  id: z.uuid(),
+  status: z.string(),
+  finalized: finalizedSchema.nullable(),
+  link: z.object({ expires_at: z.string(), used_at: z.string().nullable() }),
+});
+
 export function requestDto(r: RequestRow): z.infer<typeof requestSchema> {
   return {
     id: r.id,
     repository_id: r.repositoryId,
+    repository_name: r.repositoryName ?? null,
+    message_header: r.messageHeader || null,
     user_id: r.userId,
     trigger: r.trigger,
     source: r.source,

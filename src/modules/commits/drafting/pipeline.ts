@@ -4,6 +4,7 @@ import type { RuleEntry } from '../rules/index.js';
 import type { Convention, StyleProfile } from '../style/index.js';
 import { type DraftCandidate, draftCandidates, type Generate } from './draft.js';
 import { type FinishedDraft, finishDraft } from './finish.js';
+import { partOf, proposeSplit } from './split.js';
 import { unifiedDiffOf } from './unified-diff.js';
 
 export interface PipelineOptions {
@@ -16,6 +17,8 @@ export interface PipelineOptions {
   count: number;
   tokenBudget?: number;
   branch?: string | null;
+  /** Propose one commit per unrelated theme, each drafted (default true). */
+  split?: boolean;
   /** Seed P-6: a draft adapted from an approved change, or null to call the model. */
   reuse?: (scoping: Scoping, prompt: BuiltPrompt) => Promise<DraftCandidate | null>;
 }
@@ -34,6 +37,8 @@ export interface PipelineResult {
   language: 'ko' | 'en';
   drafts: PipelineDraft[];
   tokenBudget: number;
+  /** When the themes are unrelated: one commit per theme, each with its own draft. */
+  split: Array<{ label: string; files: string[]; message: string }> | null;
 }
 
 /** Tokens the prompt may use by default: room for a model's answer in an 8k context. */
@@ -74,7 +79,21 @@ export async function draftChange(change: Change, options: PipelineOptions): Pro
     llmRequestId: candidate.llmRequestId,
     reuse: candidate.reuse ?? null,
   }));
-  return { scoping, prompt, language, drafts, tokenBudget };
+  const parts = options.split === false ? null : proposeSplit(scoping);
+  const split = parts
+    ? await Promise.all(
+        parts.map(async (part) => {
+          const sub = await draftChange(partOf(change, part.files), {
+            ...options,
+            count: 1,
+            split: false,
+            reuse: undefined,
+          });
+          return { label: part.label, files: part.files, message: sub.drafts[0]?.message ?? '' };
+        }),
+      )
+    : null;
+  return { scoping, prompt, language, drafts, tokenBudget, split };
 }
 
 /** The history's habits in one line for a model's instructions (none without a history). */

@@ -26,6 +26,9 @@ export interface RequestRow {
   elapsedMs: number;
   createdAt: Date;
   updatedAt: Date;
+  /** Read with the request (not stored on it): the repository's name, and the header of the approved message or the first draft. */
+  repositoryName?: string;
+  messageHeader?: string | null;
 }
 
 export interface DraftRow {
@@ -85,6 +88,13 @@ export interface NewRequest {
 const requestColumns = `id, repository_id as "repositoryId", user_id as "userId", org_id as "orgId", trigger, source,
   branch, head_sha as "headSha", status, files, added_lines as "addedLines", removed_lines as "removedLines", truncated,
   skipped, language, elapsed_ms as "elapsedMs", created_at as "createdAt", updated_at as "updatedAt"`;
+
+/** The repository's name and the message's header, for lists and the review page. */
+const requestExtras = `(select name from commits.repositories r where r.id = repository_id) as "repositoryName",
+  split_part(coalesce(
+    (select f.message from commits.finalized_commits f where f.request_id = generation_requests.id),
+    (select d.message from commits.drafts d where d.request_id = generation_requests.id order by d.ordinal limit 1)
+  ), chr(10), 1) as "messageHeader"`;
 
 const draftColumns = `id, request_id as "requestId", ordinal, type, scope, subject, body, breaking, message, origin,
   provider, model, llm_request_id as "llmRequestId", violations, notes, reused_from as "reusedFrom", similarity,
@@ -219,7 +229,7 @@ export async function insertDrafts(
 
 export async function findRequest(conn: SqlConnection, id: string): Promise<RequestRow | null> {
   const [row] = await conn.query<RequestRow>(
-    `select ${requestColumns} from commits.generation_requests where id = $1`,
+    `select ${requestColumns}, ${requestExtras} from commits.generation_requests where id = $1`,
     [id],
   );
   return row ?? null;
@@ -240,7 +250,7 @@ export async function listRequests(
   options: { limit: number; before?: { createdAt: Date; id: string }; status?: RequestStatus },
 ): Promise<RequestRow[]> {
   return conn.query<RequestRow>(
-    `select ${requestColumns} from commits.generation_requests
+    `select ${requestColumns}, ${requestExtras} from commits.generation_requests
       where repository_id = $1
         and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::uuid))
         and ($4::text is null or status = $4)

@@ -125,6 +125,8 @@ export interface Requests {
     approve(token: string, input: ApproveInput): Promise<RequestDetail>;
     reject(token: string): Promise<RequestDetail>;
     regenerate(token: string, input: { count?: number }): Promise<RequestDetail>;
+    /** The request's status and commit, also after the link was used (until it expires). */
+    status(token: string): Promise<{ detail: RequestDetail; expiresAt: Date; usedAt: Date | null }>;
   };
 }
 
@@ -307,7 +309,7 @@ export function createRequests(deps: RequestsDeps): Requests {
       // Counted before the model is called: a plan with nothing left costs no tokens.
       await deps.allowances.consume({ userId: caller.userId, orgId: caller.orgId }, 'commits');
       const embedding: { value: NewRequest['embedding'] } = { value: null };
-      const { scoping, prompt, language, drafts } = await draftChange(change, {
+      const { scoping, prompt, language, drafts, split } = await draftChange(change, {
         ...voice,
         generate: generateFor(caller),
         language: input.language ?? repository.language,
@@ -336,7 +338,7 @@ export function createRequests(deps: RequestsDeps): Requests {
             language,
             elapsedMs: Math.round(performance.now() - started),
           },
-          scoping: scopingSummary(scoping),
+          scoping: { ...scopingSummary(scoping), split },
           input: {
             tokenBudget,
             totalTokens: prompt.totalTokens,
@@ -458,6 +460,7 @@ export function createRequests(deps: RequestsDeps): Requests {
       await deps.allowances.consume({ userId: caller.userId, orgId: caller.orgId }, 'commits');
       const { drafts } = await draftChange(change, {
         ...voice,
+        split: false,
         generate: generateFor(caller),
         language: request.language === 'ko' ? 'ko' : 'en',
         count: input.count ?? 2,
@@ -531,6 +534,12 @@ export function createRequests(deps: RequestsDeps): Requests {
       async regenerate(token, input) {
         const { caller, requestId } = await linkCaller(token);
         return service.regenerate(caller, requestId, input);
+      },
+      async status(token) {
+        const link = await reviews().inspect(token);
+        const request = await findRequest(db, link.requestId);
+        if (!request || request.userId !== link.userId) throw new KeelError('not_found', 'No such review link.');
+        return { detail: await detail(request.id), expiresAt: link.expiresAt, usedAt: link.usedAt };
       },
     },
   };

@@ -28,6 +28,8 @@ export interface ReviewLinks {
   open(token: string): Promise<{ requestId: string; userId: string; expiresAt: Date }>;
   /** Uses the link (once): after a decision made with it. */
   use(token: string): Promise<void>;
+  /** A link used or not, until it expires: to follow what the decision led to. */
+  inspect(token: string): Promise<{ requestId: string; userId: string; expiresAt: Date; usedAt: Date | null }>;
 }
 
 export function createReviewLinks(deps: { notify: Notify; publicUrl: string; log: Log }): ReviewLinks {
@@ -77,6 +79,10 @@ export function createReviewLinks(deps: { notify: Notify; publicUrl: string; log
     },
     async use(token) {
       await notify.links.consume(token, PURPOSE);
+    },
+    async inspect(token) {
+      const link = await notify.links.inspect(token, PURPOSE);
+      return { ...subjectOf(link.subject, link.userId), expiresAt: link.expiresAt, usedAt: link.usedAt };
     },
   };
 }

@@ -26,6 +26,12 @@ describe.each(testDatabases)('signed links ($kind)', (target) => {
       code: 'gone',
       message: expect.stringMatching(/already used/),
     });
+    // Used, but still readable until it expires (to show what it did).
+    expect(await links.inspect(token, 'commits.approve')).toMatchObject({
+      subject: { draftId: 'd1' },
+      usedAt: expect.any(Date),
+    });
+    await expect(links.inspect(token, 'commits.reject')).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('is refused once expired, and when forged or altered', async () => {
@@ -35,6 +41,7 @@ describe.each(testDatabases)('signed links ($kind)', (target) => {
       code: 'gone',
       message: expect.stringMatching(/expired/),
     });
+    await expect(links.inspect(token, 'p')).rejects.toMatchObject({ code: 'gone' });
     const [id] = token.split('.');
     await expect(links.consume(`${id}.${randomBytes(16).toString('base64url')}`, 'p')).rejects.toMatchObject({
       code: 'not_found',

@@ -24,6 +24,11 @@ export interface SignedLinks {
   }): Promise<{ token: string; expiresAt: Date }>;
   /** What the link is for, without using it (to render the page); throws like `consume`. */
   peek(token: string, purpose: string): Promise<LinkSubject>;
+  /**
+   * What a link was for, used or not, until it expires: to show the outcome of what it did (a
+   * phone following the push after approving). Throws not_found (unknown) or gone (expired).
+   */
+  inspect(token: string, purpose: string): Promise<LinkSubject & { usedAt: Date | null }>;
   /** Uses the link: once only. Throws not_found (unknown or forged) or gone (expired or used). */
   consume(token: string, purpose: string): Promise<LinkSubject>;
   /** Removes links that expired more than a day ago; returns how many. */
@@ -93,6 +98,19 @@ export function createSignedLinks(db: Database, secrets: Secrets): SignedLinks {
         [id, purpose],
       );
       return row ?? why(id);
+    },
+
+    async inspect(token, purpose) {
+      const id = open(token, purpose);
+      const [row] = await db.query<LinkSubject & { usedAt: Date | null }>(
+        `select subject, user_id as "userId", expires_at as "expiresAt", used_at as "usedAt"
+           from notify.signed_links where id = $1 and purpose = $2 and expires_at > now()`,
+        [id, purpose],
+      );
+      if (row) return row;
+      const [known] = await db.query('select 1 from notify.signed_links where id = $1', [id]);
+      if (!known) throw unknownLink();
+      throw new KeelError('gone', 'the link expired; ask for a new one');
     },
 
     async consume(token, purpose) {

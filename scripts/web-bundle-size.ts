@@ -34,10 +34,18 @@ const documents = (page: string) => [
   `src/products/documents/${page}`,
 ];
 
+const commits = (page: string) => [
+  shell,
+  'src/products/commits/commits.product.tsx',
+  `src/products/commits/${page}`,
+];
+
 /** Each route and the lazy modules (React.lazy) it renders, as named in the manifest. */
 export const routeModules: Record<string, string[]> = {
   '/sign-in': ['src/pages/sign-in/sign-in.page.tsx'],
   '/setup': ['src/pages/setup/setup.page.tsx'],
+  // A review link opens on a phone, without a session and without the shell.
+  '/commits/review/:token': ['src/products/commits/review/review-link.page.tsx'],
   '/account/profile': account('profile.page.tsx'),
   '/account/sessions': account('sessions.page.tsx'),
   '/account/api-keys': account('api-keys.page.tsx'),
@@ -52,6 +60,9 @@ export const routeModules: Record<string, string[]> = {
   '/admin/notifications': admin('delivery.page.tsx'),
   '/documents/library': documents('library.page.tsx'),
   '/documents/search': documents('search.page.tsx'),
+  '/commits/requests': commits('requests.page.tsx'),
+  '/commits/requests/:id': commits('review/request-review.page.tsx'),
+  '/commits/repositories': commits('repositories.page.tsx'),
 };
 
 export interface RouteSize {

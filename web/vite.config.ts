@@ -18,6 +18,7 @@ const apiPrefixes = [
   '/feedback',
   '/deletion-requests',
   '/knowledge',
+  '/commits',
   '/openapi.json',
   '/docs',
   '/health',

@@ -109,8 +109,8 @@ describe.skipIf(!hasChromium)('every main page on a phone and a desktop', { time
     await page.getByRole('button', { name: /Switch product/ }).click();
     const products = page.getByRole('dialog', { name: 'Products' });
     const names = await products.getByRole('link').allTextContents();
-    expect(names.map((n) => n.split(/(?=[A-Z][a-z]+,)|\s{2,}/)[0])).toHaveLength(3);
-    expect(names.join(' ')).toMatch(/Admin.*Account/);
+    expect(names.map((n) => n.split(/(?=[A-Z][a-z]+,)|\s{2,}/)[0])).toHaveLength(4);
+    expect(names.join(' ')).toMatch(/Admin.*Documents.*Commits.*Account/);
     await products.getByRole('link', { name: /Account/ }).click();
     await page.waitForURL(/\/app\/account\/profile$/);
     expect(errors).toEqual([]);

@@ -2395,9 +2395,12 @@ export interface paths {
                                 id: string;
                                 language: string;
                                 message: string;
+                                /** @description the approved message, else the first draft: its first line */
+                                message_header: string | null;
                                 removed_lines: number;
                                 /** Format: uuid */
                                 repository_id: string;
+                                repository_name: string | null;
                                 skipped: {
                                     path: string;
                                     reason: string;
@@ -2518,9 +2521,12 @@ export interface paths {
                                 /** Format: uuid */
                                 id: string;
                                 language: string;
+                                /** @description the approved message, else the first draft: its first line */
+                                message_header: string | null;
                                 removed_lines: number;
                                 /** Format: uuid */
                                 repository_id: string;
+                                repository_name: string | null;
                                 skipped: {
                                     path: string;
                                     reason: string;
@@ -2639,9 +2645,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -2751,9 +2760,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -2875,9 +2887,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -2996,9 +3011,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -3110,9 +3128,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -3233,9 +3254,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -3348,9 +3372,12 @@ export interface paths {
                             link: {
                                 expires_at: string;
                             };
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -3472,9 +3499,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -3593,9 +3623,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -3707,9 +3740,12 @@ export interface paths {
                             /** Format: uuid */
                             id: string;
                             language: string;
+                            /** @description the approved message, else the first draft: its first line */
+                            message_header: string | null;
                             removed_lines: number;
                             /** Format: uuid */
                             repository_id: string;
+                            repository_name: string | null;
                             /** @description on creation: the single-use review link sent to you (10 minutes) */
                             review?: {
                                 expires_at: string;
@@ -3735,6 +3771,61 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/commits/review/{token}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request's status and commit through its review link, also once used (until it expires) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            finalized: {
+                                approved_at: string;
+                                /** Format: uuid */
+                                approved_by: string;
+                                commit_sha: string | null;
+                                draft_id: string | null;
+                                message: string;
+                                push_error: string | null;
+                            } | null;
+                            /** Format: uuid */
+                            id: string;
+                            link: {
+                                expires_at: string;
+                                used_at: string | null;
+                            };
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

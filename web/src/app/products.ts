@@ -1,4 +1,4 @@
-import { FileText, type LucideIcon, ShieldCheck, UserRound } from 'lucide-react';
+import { FileText, GitCommitHorizontal, type LucideIcon, ShieldCheck, UserRound } from 'lucide-react';
 import { type ComponentType, type LazyExoticComponent, lazy } from 'react';
 import type { Me } from '../api/types';
 import type { MessageKey } from '../i18n/i18n';
@@ -38,6 +38,16 @@ export const products: readonly Product[] = [
     icon: FileText,
     visible: () => true,
     component: lazy(() => import('../products/documents/documents.product')),
+  },
+  {
+    id: 'commits',
+    path: '/commits',
+    label: 'products.commits',
+    description: 'products.commitsDescription',
+    icon: GitCommitHorizontal,
+    // Every signed-in user: repository access (team levels) is decided by the API.
+    visible: () => true,
+    component: lazy(() => import('../products/commits/commits.product')),
   },
   {
     id: 'account',

@@ -11,6 +11,8 @@ import { RequireSession, useMe } from './session';
 
 const SignInPage = lazy(() => import('../pages/sign-in/sign-in.page'));
 const SetupPage = lazy(() => import('../pages/setup/setup.page'));
+// A review link's page works without a session (the token is the credential) and stays out of the shell.
+const ReviewLinkPage = lazy(() => import('../products/commits/review/review-link.page'));
 const AppShell = lazy(() => import('./shell/app-shell'));
 const NotFoundPage = lazy(() => import('../pages/not-found.page'));
 
@@ -24,6 +26,7 @@ export function createRouter(queryClient: QueryClient) {
         children: [
           { path: 'sign-in', element: <SignInPage /> },
           { path: 'setup', element: <SetupPage /> },
+          { path: 'commits/review/:token', element: <ReviewLinkPage /> },
           {
             element: <RequireSession />,
             children: [
@@ -52,7 +55,9 @@ function Root({ queryClient }: { queryClient: QueryClient }) {
   useEffect(() => {
     onSessionExpired(() => {
       const here = window.location.pathname.slice(basePath.length) + window.location.search;
-      if (here.startsWith('/sign-in') || here.startsWith('/setup')) return;
+      // Public pages stay put: a review link page asks the session API only to follow a push.
+      if (here.startsWith('/sign-in') || here.startsWith('/setup') || here.startsWith('/commits/review/'))
+        return;
       queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       void navigate(signInPath(here), { replace: true });
     });

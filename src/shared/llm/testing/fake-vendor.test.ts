@@ -121,7 +121,8 @@ describe('fake vendor server', () => {
     await expect.poll(() => fake.inFlight).toBe(2);
     const started = Date.now();
     await fake.close();
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // A close that waited for the hung stream would never return; the bound is loose on purpose.
+    expect(Date.now() - started).toBeLessThan(5_000);
     expect(await hung).toMatchObject({ name: 'TypeError' });
     await expect(
       (async () => {

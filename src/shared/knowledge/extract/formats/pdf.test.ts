@@ -64,15 +64,12 @@ describe('PDF extraction', () => {
     ];
     const bytes = makePdf(Array.from({ length: 100 }, (_, index) => page(index + 1)));
     const progress: number[] = [];
-    const started = performance.now();
     const doc = await pdf(bytes, { onProgress: (fraction) => progress.push(fraction) });
-    const elapsed = performance.now() - started;
     expect(doc.pageCount).toBe(100);
     expect(doc.blocks.filter((block) => block.kind === 'heading')).toHaveLength(100);
     expect(doc.blocks.at(-1)?.location).toEqual({ page: 100 });
     expect(progress.at(-1)).toBe(1);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
-    expect(elapsed).toBeLessThan(5000);
   });
 
   it('says an encrypted PDF is encrypted', async () => {

@@ -75,7 +75,8 @@ describe('Markdown', () => {
       MIME.markdown,
       `# ${' '.repeat(200_000)}x\n${'['.repeat(200_000)}\n${'**a '.repeat(50_000)}`,
     );
-    expect(performance.now() - started).toBeLessThan(2000);
+    // Quadratic work on 200 000-character lines would take minutes; the bound is loose on purpose.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
 

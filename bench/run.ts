@@ -13,6 +13,7 @@ import { scopingBench } from './scoping.bench.js';
 import { searchBench } from './search.bench.js';
 import { startupBench } from './startup.bench.js';
 import { type BenchResult, machine } from './support.js';
+import { webBench } from './web.bench.js';
 
 /** `npm run bench`: runs every benchmark, prints a table, rewrites docs/benchmarks.md. */
 const benches: Array<() => Promise<BenchResult>> = [
@@ -28,6 +29,7 @@ const benches: Array<() => Promise<BenchResult>> = [
   searchBench,
   scopingBench,
   commitsBench,
+  webBench,
 ];
 const only = process.argv.slice(2);
 

@@ -391,7 +391,8 @@ export function commitsRoutes(commits: Commits): FastifyPluginAsyncZod {
         config: { action: PUBLIC },
         schema: {
           tags,
-          summary: "The request's status and commit through its review link, also once used (until it expires)",
+          summary:
+            "The request's status and commit through its review link, also once used (until it expires)",
           params: tokenParams,
           response: { 200: reviewStatusSchema },
         },

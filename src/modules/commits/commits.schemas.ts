@@ -132,7 +132,10 @@ const requestSchema = z.object({
   id: z.uuid(),
   repository_id: z.uuid(),
   repository_name: z.string().nullable(),
-  message_header: z.string().nullable().describe('the approved message, else the first draft: its first line'),
+  message_header: z
+    .string()
+    .nullable()
+    .describe('the approved message, else the first draft: its first line'),
   user_id: z.uuid(),
   trigger: z.string(),
   source: z.string(),

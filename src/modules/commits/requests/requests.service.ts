@@ -538,7 +538,8 @@ export function createRequests(deps: RequestsDeps): Requests {
       async status(token) {
         const link = await reviews().inspect(token);
         const request = await findRequest(db, link.requestId);
-        if (!request || request.userId !== link.userId) throw new KeelError('not_found', 'No such review link.');
+        if (!request || request.userId !== link.userId)
+          throw new KeelError('not_found', 'No such review link.');
         return { detail: await detail(request.id), expiresAt: link.expiresAt, usedAt: link.usedAt };
       },
     },

@@ -29,7 +29,9 @@ export interface ReviewLinks {
   /** Uses the link (once): after a decision made with it. */
   use(token: string): Promise<void>;
   /** A link used or not, until it expires: to follow what the decision led to. */
-  inspect(token: string): Promise<{ requestId: string; userId: string; expiresAt: Date; usedAt: Date | null }>;
+  inspect(
+    token: string,
+  ): Promise<{ requestId: string; userId: string; expiresAt: Date; usedAt: Date | null }>;
 }
 
 export function createReviewLinks(deps: { notify: Notify; publicUrl: string; log: Log }): ReviewLinks {

@@ -400,4 +400,20 @@ describe.each(testDatabases)('commits API ($kind)', (target) => {
     });
     expect(unrelated.json().drafts[0].origin).toBe('offline');
   });
+
+  it('writes a pull-request description from the analysis and keeps it when the plan saves them', async () => {
+    const { id } = await newRepository(owner);
+    const detail = await draft(owner, id);
+    const res = await post(owner, `/commits/requests/${detail.id}/describe`, {});
+    expect(res.statusCode, res.body).toBe(200);
+    const { description, saved } = res.json() as { description: string; saved: boolean };
+    expect(saved).toBe(true);
+    expect(description).toContain('## fix(parser): handle empty text in parseHeader');
+    expect(description).toContain(
+      '`parseHeader` (function in `src/parser/header.ts`): changed, +1/−0; a new guard',
+    );
+    expect(description).toContain('### Files (1, +1/−0)');
+    const stranger = await post(owner, '/commits/requests/00000000-0000-4000-8000-000000000000/describe', {});
+    expect(stranger.statusCode).toBe(404);
+  });
 });

@@ -346,6 +346,23 @@ export function commitsRoutes(commits: Commits): FastifyPluginAsyncZod {
     );
 
     app.post(
+      '/requests/:id/describe',
+      {
+        config: { action: actions.write },
+        schema: {
+          tags,
+          summary: 'A pull-request description of the change (Markdown); counts against the plan’s describes',
+          params: idParams,
+          response: { 200: z.object({ description: z.string(), saved: z.boolean() }) },
+        },
+      },
+      async (request) => {
+        const { text, saved } = await requests.describe(callerOf(request), request.params.id);
+        return { description: text, saved };
+      },
+    );
+
+    app.post(
       '/requests/:id/report',
       {
         config: { action: actions.write },

@@ -250,3 +250,13 @@ export const recordedCommits = commitsSchema.table(
     index('recorded_commits_recent_idx').on(t.repositoryId, t.committedAt),
   ],
 );
+
+/** Seed 000 `05_gen_description`: the pull-request description of a request (kept when the plan saves them). */
+export const descriptions = commitsSchema.table('descriptions', {
+  requestId: uuid('request_id')
+    .primaryKey()
+    .references(() => generationRequests.id, { onDelete: 'cascade' }),
+  text: text('text').notNull(),
+  createdBy: uuid('created_by').notNull(),
+  createdAt: created(),
+});

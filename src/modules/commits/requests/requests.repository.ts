@@ -411,3 +411,16 @@ export async function recordCommits(
   );
   return rows.length;
 }
+
+export async function saveDescription(
+  conn: SqlConnection,
+  requestId: string,
+  text: string,
+  createdBy: string,
+) {
+  await conn.query(
+    `insert into commits.descriptions (request_id, text, created_by) values ($1, $2, $3)
+     on conflict (request_id) do update set text = excluded.text, created_by = excluded.created_by, created_at = now()`,
+    [requestId, text, createdBy],
+  );
+}

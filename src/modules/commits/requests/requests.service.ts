@@ -10,6 +10,7 @@ import type { Allowances } from '../../../shared/plans/index.js';
 import type { Scoping } from '../analysis/index.js';
 import { type Change, collectChange, isCaptureError } from '../capture/index.js';
 import type { Caller } from '../commits.http.js';
+import { describeChange } from '../drafting/describe.js';
 import type { Generate } from '../drafting/draft.js';
 import { rulesOf } from '../drafting/finish.js';
 import { draftChange, type PipelineDraft } from '../drafting/pipeline.js';
@@ -40,6 +41,7 @@ import {
   recentMessages,
   recordCommits,
   recordOutcome,
+  saveDescription,
   scopingOf,
   setStatus,
 } from './requests.repository.js';
@@ -98,6 +100,11 @@ export interface Requests {
   approve(caller: Caller, id: string, input: ApproveInput): Promise<RequestDetail>;
   reject(caller: Caller, id: string): Promise<RequestDetail>;
   regenerate(caller: Caller, id: string, input: { count?: number }): Promise<RequestDetail>;
+  /**
+   * Seed 000 `05_gen_description`: a pull-request description from the analysis. Counts against
+   * the plan's `describes`; kept when the plan has `save_describe_enabled`.
+   */
+  describe(caller: Caller, id: string): Promise<{ text: string; saved: boolean }>;
   /** Approved messages no agent has reported on, for the local agent to commit. */
   pending(caller: Caller, repositoryId: string): Promise<Array<RequestRow & { message: string }>>;
   /** The local agent's report: committed (sha), pushed, or why the commit or push failed. */
@@ -471,6 +478,22 @@ export function createRequests(deps: RequestsDeps): Requests {
         await insertDrafts(tx, id, rowsOf(drafts, await nextDraftOrdinal(tx, id)));
       });
       return detail(id);
+    },
+
+    async describe(caller, id) {
+      await reach(caller, id, 'W');
+      const member = { userId: caller.userId, orgId: caller.orgId };
+      await deps.allowances.consume(member, 'describes');
+      const found = await detail(id);
+      const text = describeChange({
+        message: found.finalized?.message ?? found.drafts[0]?.message ?? '',
+        scoping: found.scoping as Parameters<typeof describeChange>[0]['scoping'],
+        files: found.fragments,
+        skipped: found.request.skipped,
+      });
+      const { plan } = await deps.allowances.effectivePlan(member);
+      if (plan.save_describe_enabled) await saveDescription(db, id, text, caller.userId);
+      return { text, saved: plan.save_describe_enabled };
     },
 
     async pending(caller, repositoryId) {

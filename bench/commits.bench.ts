@@ -15,15 +15,10 @@ import { readPlans } from '../src/shared/plans/catalog/catalog.repository.js';
 import { makeCatalog } from '../src/shared/plans/catalog/catalog.store.js';
 import { createSubscriptions } from '../src/shared/plans/subscriptions/subscriptions.service.js';
 import { syntheticChange } from './scoping.bench.js';
-import { type BenchResult, median } from './support.js';
+import { type BenchResult, median, percentile } from './support.js';
 
 const ROUNDS = 15;
 const WARM_UP = 3;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 /**
  * Capture → draft on the 2 000-changed-line, 40-file synthetic change of the scoping benchmark:

@@ -9,17 +9,12 @@ import { createChannel } from '../src/shared/notify/channels/index.js';
 import { notifyServices } from '../src/shared/notify/index.js';
 import { allowlistFrom, createOutbound } from '../src/shared/notify/outbound/index.js';
 import { startWebhookReceiver } from '../src/shared/notify/testing/index.js';
-import type { BenchResult } from './support.js';
+import { type BenchResult, percentile } from './support.js';
 
 // BENCH_NOTIFY_TOTAL: a smaller run while tuning; the figures in docs/benchmarks.md use 10 000.
 const total = Number(process.env.BENCH_NOTIFY_TOTAL ?? 10_000);
 const senders = 16;
 const idleSends = 200;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 
 /**
  * Notify on embedded PGlite (what `npm start` runs), its dispatcher at default settings, webhooks

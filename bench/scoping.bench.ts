@@ -3,7 +3,7 @@ import { buildPrompt, scopeChange } from '../src/modules/commits/analysis/index.
 import { type Change, collectChange } from '../src/modules/commits/capture/index.js';
 import { createTestRepo, type TestRepo } from '../src/modules/commits/capture/test-repo.js';
 import { analyzeFile } from '../src/shared/llm/index.js';
-import { type BenchResult, median } from './support.js';
+import { type BenchResult, median, percentile } from './support.js';
 
 /**
  * Scoping throughput (changed lines per second through `scopeChange`: tree-sitter parses of both
@@ -345,11 +345,6 @@ function writeRepo(change: SyntheticChange): TestRepo {
   repo.commit('before');
   for (const f of change.files) repo.write(f.path, f.after);
   return repo;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
 /** Grammar load in a fresh process: web-tree-sitter's init and the three grammars, nothing else. */

@@ -61,6 +61,12 @@ export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'S
   return performance.now() - started;
 }
 
+/** Nearest-rank percentile (p95 of 20 values is the 19th smallest). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
+}
+
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

@@ -32,6 +32,25 @@ declare module 'fastify' {
 
 export const PUBLIC = 'public';
 
+/** Who asks, as modules with org-owned resources need it: the user, the org they act in, and whether they administer it. */
+export interface OrgCaller {
+  userId: string;
+  orgId: string | null;
+  /** Holds `org_admin` in `orgId` (principal roles carry the current org's roles). */
+  orgAdmin: boolean;
+}
+
+/** The signed-in caller of a route (401 without one). */
+export function orgCallerOf(request: { principal: Principal | null }): OrgCaller {
+  const principal = request.principal;
+  if (!principal) throw new KeelError('unauthorized', 'Sign-in is required.');
+  return {
+    userId: principal.userId,
+    orgId: principal.orgId,
+    orgAdmin: principal.orgId !== null && principal.roles.includes('org_admin'),
+  };
+}
+
 /** An RBAC action a module's routes use, and the built-in roles that hold it by default. */
 export interface ActionDefinition {
   code: string;

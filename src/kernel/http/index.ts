@@ -3,6 +3,8 @@ export {
   type ActionDefinition,
   type Authorize,
   noIdentity,
+  type OrgCaller,
+  orgCallerOf,
   type Principal,
   PUBLIC,
 } from './access.js';

@@ -1,5 +1,4 @@
-import { KeelError } from '../../kernel/errors/index.js';
-import type { Principal } from '../../kernel/http/index.js';
+import { type OrgCaller, orgCallerOf } from '../../kernel/http/index.js';
 
 /** RBAC actions of the Commits product. */
 export const actions = {
@@ -10,21 +9,8 @@ export const actions = {
 } as const;
 
 /** Who asks: the user, the org the request acts in, and whether they administer it. */
-export interface Caller {
-  userId: string;
-  orgId: string | null;
-  orgAdmin: boolean;
-}
-
-export function callerOf(request: { principal: Principal | null }): Caller {
-  const principal = request.principal;
-  if (!principal) throw new KeelError('unauthorized', 'Sign-in is required.');
-  return {
-    userId: principal.userId,
-    orgId: principal.orgId,
-    orgAdmin: principal.orgId !== null && principal.roles.includes('org_admin'),
-  };
-}
+export type Caller = OrgCaller;
+export const callerOf = orgCallerOf;
 
 export const iso = (value: Date | string | null): string | null =>
   value === null ? null : new Date(value).toISOString();

@@ -2,7 +2,7 @@
 // shares: the unified-diff reader, the offline drafter's rule-level facts and type/scope rules,
 // cl100k token counting, and the tree-sitter grammars (loaded once per process).
 export { type Grammar, loadGrammar } from './embeddings/offline/grammars.js';
-export { type CodeLanguage, embedText, languageOf } from './embeddings/offline/index.js';
+export { type CodeLanguage, cosine, embedText, languageOf } from './embeddings/offline/index.js';
 export type { EmbeddingSpace, EmbedRequest, EmbedResult } from './gateway/embed.js';
 export type { LlmCaller, LlmGateway, LlmRequest, LlmResult } from './gateway/gateway.js';
 export { type LlmServices, llmServices } from './llm.context.js';

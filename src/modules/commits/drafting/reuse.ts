@@ -1,3 +1,4 @@
+import { cosine } from '../../../shared/llm/index.js';
 import type { Scoping } from '../analysis/index.js';
 import { parseCommitMessage } from '../rules/index.js';
 import type { DraftCandidate } from './draft.js';
@@ -33,21 +34,6 @@ export function changeText(scoping: Scoping, maxChars = 6_000): string {
   return parts.join('\n\n');
 }
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length || a.length === 0) return 0;
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    const y = b[i] as number;
-    dot += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na === 0 || nb === 0 ? 0 : dot / Math.sqrt(na * nb);
-}
-
 export interface ApprovedChange {
   requestId: string;
   message: string;
@@ -64,6 +50,7 @@ export function closest(
 ): { change: ApprovedChange; similarity: number } | null {
   let best: { change: ApprovedChange; similarity: number } | null = null;
   for (const change of approved) {
+    if (change.vector.length !== vector.length) continue;
     const similarity = cosine(vector, change.vector);
     if (similarity >= threshold && (!best || similarity > best.similarity)) best = { change, similarity };
   }

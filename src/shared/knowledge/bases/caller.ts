@@ -1,26 +1,12 @@
 import { KeelError } from '../../../kernel/errors/index.js';
-import type { Principal } from '../../../kernel/http/index.js';
+import { type OrgCaller, orgCallerOf } from '../../../kernel/http/index.js';
 
 /**
  * Who asks, as the knowledge rules need it: the user, the org the request acts in (from the
  * access token, `request.principal.orgId`) and whether they administer that org.
  */
-export interface Caller {
-  userId: string;
-  orgId: string | null;
-  /** Holds `org_admin` in `orgId` (principal roles carry the current org's roles). */
-  orgAdmin: boolean;
-}
-
-export function callerOf(request: { principal: Principal | null }): Caller {
-  const principal = request.principal;
-  if (!principal) throw new KeelError('unauthorized', 'Sign-in is required.');
-  return {
-    userId: principal.userId,
-    orgId: principal.orgId,
-    orgAdmin: principal.orgId !== null && principal.roles.includes('org_admin'),
-  };
-}
+export type Caller = OrgCaller;
+export const callerOf = orgCallerOf;
 
 /**
  * What a caller may do with a knowledge base, in increasing order:
